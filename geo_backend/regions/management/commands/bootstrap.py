@@ -1,0 +1,20 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ...models import AdminUnit, Locality, Population
+
+
+class Command(BaseCommand):
+    help = "Load the reference data (boundaries, population, localities) when the database has none. Used by make run."
+
+    def handle(self, *args, **options):
+        if not AdminUnit.objects.exists():
+            self.stdout.write("==> Loading boundaries (first run; a few seconds)")
+            call_command("load_boundaries", quiet_details=True, stdout=self.stdout)
+        if not Population.objects.exists():
+            self.stdout.write("==> Loading population and P-code crosswalk")
+            call_command("load_population", quiet_details=True, stdout=self.stdout)
+        if not Locality.objects.exists():
+            self.stdout.write("==> Loading localities")
+            call_command("load_localities", quiet_details=True, stdout=self.stdout)
+        self.stdout.write("==> Reference data present")

@@ -1,0 +1,141 @@
+"""Mali's administrative units, versioned by edition, with population, older-scheme aliases and localities."""
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class Edition(models.Model):
+    """A named set of boundaries (e.g. "COD-AB 2015"). Every stored reference keeps its edition."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    source = models.TextField(blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    pcode_scheme = models.CharField(max_length=30, help_text=_("Schéma de P-codes, p. ex. cod2015"))
+    licence = models.TextField(blank=True)
+    attribution = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_edition"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AdminLevel(models.IntegerChoices):
+    COUNTRY = 0, _("Pays")
+    REGION = 1, _("Région")
+    CERCLE = 2, _("Cercle")
+    COMMUNE = 3, _("Commune")
+    QUARTIER = 4, _("Quartier")
+
+
+class AdminUnit(models.Model):
+    """A region, cercle, commune or quartier of one edition, with full and web (simplified) geometry."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="units")
+    level = models.PositiveSmallIntegerField(choices=AdminLevel.choices)
+    pcode = models.CharField(max_length=20)
+    name = models.CharField(max_length=150)
+    name_normalised = models.CharField(max_length=150)
+    # Normalised forms of the name and alternative names, for accent/case/prefix-insensitive lookup.
+    name_variants = ArrayField(models.CharField(max_length=150), default=list)
+    alt_names = ArrayField(models.CharField(max_length=150), default=list, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    geom = models.MultiPolygonField(srid=4326)
+    web_geom = models.MultiPolygonField(srid=4326)
+    area_km2 = models.FloatField(help_text=_("Calculée sur l'ellipsoïde (type geography)"))
+    valid_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["edition", "level", "pcode"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "pcode"], name="unit_pcode_unique_in_edition"),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=4), name="unit_level_0_to_4"),
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="unit_geom_valid"),
+            models.CheckConstraint(condition=Q(web_geom__isvalid=True), name="unit_web_geom_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["edition", "level"]),
+            GinIndex(OpClass("name_normalised", name="gin_trgm_ops"), name="unit_name_trgm"),
+            GinIndex(fields=["name_variants"], name="unit_name_variants"),
+            models.Index(Upper("pcode"), name="unit_pcode_upper"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.pcode})"
+
+
+class Population(models.Model):
+    """Population of a unit by sex for one year (DNP projections from the 2009 census)."""
+
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="populations")
+    year = models.PositiveSmallIntegerField()
+    female = models.PositiveIntegerField()
+    male = models.PositiveIntegerField()
+    total = models.PositiveIntegerField()
+    source = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["unit", "year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="population_one_per_unit_year")]
+
+
+class PcodeAlias(models.Model):
+    """A unit's code in another P-code scheme (e.g. the older alphabetical scheme "hdx2017").
+
+    The same code means different units in the two schemes, so an alias is always looked up with its scheme.
+    The edition is repeated here so that (edition, scheme, code) can be unique.
+    """
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="aliases")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="aliases")
+    scheme = models.CharField(max_length=30)
+    pcode = models.CharField(max_length=20)
+    name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["scheme", "pcode"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "scheme", "pcode"], name="alias_unique_in_scheme"),
+        ]
+
+
+class Locality(models.Model):
+    """A populated place (village, town) of the OCHA gazetteer."""
+
+    class PlaceClass(models.IntegerChoices):
+        NATIONAL_CAPITAL = 1, _("Capitale nationale")
+        REGION_CAPITAL = 2, _("Chef-lieu de région")
+        CERCLE_CAPITAL = 3, _("Chef-lieu de cercle")
+        COMMUNE_CAPITAL = 4, _("Chef-lieu de commune")
+        OTHER = 5, _("Village ou autre localité")
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="localities")
+    pcode = models.CharField(max_length=20)
+    name = models.CharField(max_length=150)
+    name_normalised = models.CharField(max_length=150)
+    alt_names = ArrayField(models.CharField(max_length=150), default=list, blank=True)
+    place_class = models.PositiveSmallIntegerField(choices=PlaceClass.choices)
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, null=True, related_name="localities")
+    geom = models.PointField(srid=4326)
+
+    class Meta:
+        ordering = ["place_class", "name"]
+        verbose_name_plural = "localities"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "pcode"], name="locality_pcode_unique_in_edition"),
+        ]
+        indexes = [GinIndex(OpClass("name_normalised", name="gin_trgm_ops"), name="locality_name_trgm")]
+
+    def __str__(self):
+        return self.name

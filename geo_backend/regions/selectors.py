@@ -1,0 +1,215 @@
+"""Read-only queries on the geographic reference. GeoJSON and vector tiles are built by PostGIS."""
+from django.db import connection
+from django.db.models import Count
+
+from etl.names import normalise_name
+from geo_backend.common.errors import DomainError, NotFound
+
+from .models import AdminLevel, AdminUnit, Edition
+
+# Coordinates are rounded on the way out: 4 decimals (about 11 m) for web geometries, 6 (about 0.1 m) for full.
+WEB_PRECISION = 4
+FULL_PRECISION = 6
+# Trigram similarity above which a name counts as a spelling variant ("Koulikouro" for "Koulikoro").
+NAME_SIMILARITY = 0.45
+
+
+def edition_list_with_counts() -> list[dict]:
+    """Every edition with its number of units per level, for the home and about pages."""
+    counts = AdminUnit.objects.values("edition_id", "level").annotate(n=Count("id")).order_by("level")
+    by_edition: dict[int, list] = {}
+    for row in counts:
+        by_edition.setdefault(row["edition_id"], []).append(
+            {"level": row["level"], "label": AdminLevel(row["level"]).label, "count": row["n"]}
+        )
+    return [
+        {"name": e.name, "slug": e.slug, "attribution": e.attribution, "levels": by_edition.get(e.id, [])}
+        for e in Edition.objects.order_by("-is_default", "name")
+    ]
+
+
+def edition_resolve(slug: str | None) -> Edition:
+    """The edition named by slug, or the default edition."""
+    edition = Edition.objects.filter(slug=slug).first() if slug else Edition.objects.filter(is_default=True).first()
+    if edition is None:
+        raise NotFound(
+            "edition_not_found",
+            f"Édition introuvable : {slug or '(par défaut)'}.",
+            f"Edition not found: {slug or '(default)'}.",
+        )
+    return edition
+
+
+def _filters(*, edition: Edition, level: int | None, parent: str | None, q: str | None,
+             contains: tuple[float, float] | None) -> tuple[str, dict]:
+    clauses = ["u.edition_id = %(edition)s"]
+    params: dict = {"edition": edition.id}
+    if level is not None:
+        clauses.append("u.level = %(level)s")
+        params["level"] = level
+    if parent:
+        clauses.append("u.parent_id = (SELECT id FROM regions_adminunit WHERE edition_id = %(edition)s"
+                       " AND pcode = upper(%(parent)s))")
+        params["parent"] = parent
+    if q:
+        params["q"] = normalise_name(q)
+        params["q_pcode"] = q.strip().upper()
+        params["similarity"] = NAME_SIMILARITY
+        clauses.append("(u.name_variants @> ARRAY[%(q)s]::varchar[] OR u.pcode = %(q_pcode)s"
+                       " OR similarity(u.name_normalised, %(q)s) >= %(similarity)s)")
+    if contains:
+        params["lon"], params["lat"] = contains
+        clauses.append("ST_Intersects(u.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))")
+    return " AND ".join(clauses), params
+
+
+def areas_feature_collection(*, edition: Edition, level: int | None = None, parent: str | None = None,
+                             q: str | None = None, contains: tuple[float, float] | None = None,
+                             full_geometry: bool = False) -> str:
+    """The matching units as a GeoJSON FeatureCollection string, built entirely by PostGIS.
+
+    Search results (q) come best first: exact name or P-code, then by name similarity.
+    """
+    where, params = _filters(edition=edition, level=level, parent=parent, q=q, contains=contains)
+    geometry = "u.geom" if full_geometry else "u.web_geom"
+    params["precision"] = FULL_PRECISION if full_geometry else WEB_PRECISION
+    order = ("(u.name_variants @> ARRAY[%(q)s]::varchar[] OR u.pcode = %(q_pcode)s) DESC,"
+             " similarity(u.name_normalised, %(q)s) DESC," if q else "")
+    sql = f"""
+        SELECT json_build_object(
+          'type', 'FeatureCollection',
+          'features', coalesce(json_agg(f.feature ORDER BY f.rank), '[]'::json)
+        )::text
+        FROM (
+          SELECT row_number() OVER (ORDER BY {order} u.level, u.pcode) AS rank,
+                 json_build_object(
+                   'type', 'Feature',
+                   'id', u.pcode,
+                   'geometry', ST_AsGeoJSON({geometry}, %(precision)s)::json,
+                   'properties', json_build_object(
+                     'pcode', u.pcode, 'name', u.name, 'level', u.level, 'parent_pcode', p.pcode,
+                     'area_km2', round(u.area_km2::numeric, 1),
+                     'women_2017', pop.female, 'population_2017', pop.total)
+                 ) AS feature
+          FROM regions_adminunit u
+          LEFT JOIN regions_adminunit p ON p.id = u.parent_id
+          LEFT JOIN regions_population pop ON pop.unit_id = u.id AND pop.year = 2017
+          WHERE {where}
+        ) f
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def area_detail(*, edition: Edition, pcode: str, scheme: str | None = None) -> dict:
+    """One unit with its parent chain, children, population by year, alias codes and web geometry.
+
+    With scheme (e.g. "hdx2017"), pcode is read in that scheme and resolved through the alias table.
+    """
+    units = AdminUnit.objects.filter(edition=edition)
+    if scheme and scheme != edition.pcode_scheme:
+        unit = units.filter(aliases__scheme=scheme, aliases__pcode=pcode.upper()).first()
+    else:
+        unit = units.filter(pcode=pcode.upper()).first()
+    if unit is None:
+        raise NotFound(
+            "area_not_found",
+            f"Aucune unité {pcode} dans l'édition {edition.name}" + (f" (schéma {scheme})." if scheme else "."),
+            f"No unit {pcode} in edition {edition.name}" + (f" (scheme {scheme})." if scheme else "."),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE chain AS (
+              SELECT id, parent_id, pcode, name, level FROM regions_adminunit WHERE id = %s
+              UNION ALL
+              SELECT p.id, p.parent_id, p.pcode, p.name, p.level
+              FROM regions_adminunit p JOIN chain c ON p.id = c.parent_id
+            )
+            SELECT pcode, name, level FROM chain WHERE id <> %s ORDER BY level
+            """,
+            [unit.id, unit.id],
+        )
+        parents = [{"pcode": p, "name": n, "level": lv} for p, n, lv in cursor.fetchall()]
+        cursor.execute("SELECT ST_AsGeoJSON(web_geom, %s)::json FROM regions_adminunit WHERE id = %s",
+                       [WEB_PRECISION, unit.id])
+        geometry = cursor.fetchone()[0]
+    return {
+        "type": "Feature",
+        "id": unit.pcode,
+        "geometry": geometry,
+        "properties": {
+            "pcode": unit.pcode,
+            "name": unit.name,
+            "level": unit.level,
+            "level_label": str(AdminLevel(unit.level).label),
+            "edition": edition.slug,
+            "alt_names": unit.alt_names,
+            "area_km2": round(unit.area_km2, 1),
+            "parents": parents,
+            "children": list(unit.children.order_by("pcode").values("pcode", "name", "level")),
+            "population": list(unit.populations.order_by("year").values("year", "female", "male", "total")),
+            "aliases": list(unit.aliases.order_by("scheme").values("scheme", "pcode", "name")),
+        },
+    }
+
+
+def localities_search(*, edition: Edition, q: str, limit: int = 20) -> list[dict]:
+    """Populated places whose name matches q (accent-, case- and spelling-tolerant), best first."""
+    normalised = normalise_name(q)
+    if not normalised:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT l.pcode, l.name, l.place_class, c.pcode, c.name, ST_X(l.geom), ST_Y(l.geom)
+            FROM regions_locality l
+            LEFT JOIN regions_adminunit c ON c.id = l.commune_id
+            WHERE l.edition_id = %(edition)s
+              AND (l.name_normalised LIKE %(prefix)s OR l.name_normalised %% %(q)s)
+            ORDER BY (l.name_normalised = %(q)s) DESC, (l.name_normalised LIKE %(prefix)s) DESC,
+                     similarity(l.name_normalised, %(q)s) DESC, l.place_class, l.name
+            LIMIT %(limit)s
+            """,
+            {"edition": edition.id, "q": normalised, "prefix": normalised + "%", "limit": limit},
+        )
+        return [
+            {"pcode": p, "name": n, "place_class": pc, "commune_pcode": cp, "commune_name": cn,
+             "lon": round(x, 6), "lat": round(y, 6)}
+            for p, n, pc, cp, cn, x, y in cursor.fetchall()
+        ]
+
+
+def default_tile_level(zoom: int) -> int:
+    """Regions at country zoom, cercles at regional zoom, communes closer in."""
+    if zoom < 6:
+        return 1
+    if zoom < 8:
+        return 2
+    return 3
+
+
+def area_tile(*, edition: Edition, z: int, x: int, y: int, level: int | None = None) -> bytes:
+    """A Mapbox vector tile (layer "areas") of one admin level, built by ST_AsMVT."""
+    if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
+        raise DomainError("tile_out_of_range", "Tuile hors limites.", "Tile coordinates out of range.")
+    level = default_tile_level(z) if level is None else level
+    # Web geometries are enough up to zoom 9; closer in, the full geometry keeps borders exact.
+    geometry = "u.web_geom" if z < 10 else "u.geom"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS envelope),
+            features AS (
+              SELECT u.pcode, u.name, u.level,
+                     ST_AsMVTGeom(ST_Transform({geometry}, 3857), bounds.envelope, 4096, 64, true) AS geom
+              FROM regions_adminunit u, bounds
+              WHERE u.edition_id = %(edition)s AND u.level = %(level)s
+                AND {geometry} && ST_Transform(bounds.envelope, 4326)
+            )
+            SELECT ST_AsMVT(features, 'areas', 4096, 'geom') FROM features WHERE geom IS NOT NULL
+            """,
+            {"z": z, "x": x, "y": y, "edition": edition.id, "level": level},
+        )
+        return bytes(cursor.fetchone()[0] or b"")
