@@ -43,6 +43,7 @@ messages: venv
 migrate: venv db messages
 	@echo "==> Migrating"
 	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py createcachetable
 
 static: venv
 	@$(PY) manage.py collectstatic --noinput -v 0
@@ -56,7 +57,7 @@ setup: system venv db migrate bootstrap
 run: setup static
 	@echo "==> Musoya is serving on http://$(HOST):$(PORT)/  (API: /api/docs/, dashboard: /tableau-de-bord/)"
 	@$(VENV)/bin/gunicorn geo_backend.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 2 \
-	  --access-logfile - --timeout 120
+	  --access-logfile - --timeout 120 --no-control-socket
 
 dev: setup
 	@DJANGO_SETTINGS_MODULE=geo_backend.settings.development $(PY) manage.py runserver $(HOST):$(PORT)
@@ -66,6 +67,8 @@ test: system venv db messages
 	@$(VENV)/bin/ruff check .
 	@echo "==> Tests (pytest, real PostGIS)"
 	@$(VENV)/bin/pytest
+	@echo "==> Browser tests (Playwright driving /usr/bin/chromium against gunicorn)"
+	@$(VENV)/bin/pytest -m browser tests/browser
 
 bench: setup
 	@$(PY) -m bench.run

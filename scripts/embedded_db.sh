@@ -62,6 +62,7 @@ start() {
 # Musoya embedded cluster: socket only, no TCP port.
 listen_addresses = ''
 unix_socket_directories = '$SOCKET_DIR'
+jit = off  # PostGIS's cost estimates trigger JIT compiles that cost more than the queries
 CONF
   fi
   as_owner mkdir -p "$SOCKET_DIR"

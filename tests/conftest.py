@@ -20,5 +20,5 @@ def mali(django_db_setup, django_db_blocker):
     from geo_backend.regions.models import Edition
 
     with django_db_blocker.unblock():
-        call_command("bootstrap", verbosity=0)
+        call_command("bootstrap", "--no-demo", verbosity=0)
         return Edition.objects.get(slug="cod-ab-2015")

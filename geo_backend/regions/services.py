@@ -103,7 +103,7 @@ def admin_units_upsert(*, edition: Edition, level: int, rows: list[dict]) -> Loa
               INSERT INTO regions_adminunit AS u (edition_id, level, pcode, name, name_normalised, name_variants,
                   alt_names, parent_id, geom, web_geom, area_km2, valid_on, updated_at)
               SELECT %(edition)s, %(level)s, s.pcode, s.name, s.name_normalised, s.name_variants, s.alt_names, p.id,
-                     s.geom, s.web_geom, ST_Area(s.geom::geography) / 1e6, s.valid_on, now()
+                     s.geom, s.web_geom, musoya_area_km2(s.geom), s.valid_on, now()
               FROM staging_units s
               LEFT JOIN regions_adminunit p
                 ON p.edition_id = %(edition)s AND p.level = %(level)s - 1 AND p.pcode = s.parent_pcode

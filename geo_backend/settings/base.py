@@ -26,8 +26,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
+    "leaflet",
+    "rest_framework.authtoken",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "geo_backend.common",
     "geo_backend.regions",
+    "geo_backend.taxonomy",
+    "geo_backend.organisations",
+    "geo_backend.zones",
+    "geo_backend.analytics",
     "geo_backend.api",
     "geo_backend.web",
 ]
@@ -42,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Groups every change of a request under one history context (who, which URL).
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -60,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "geo_backend.web.context.site",
             ],
         },
     },
@@ -88,6 +100,9 @@ def database_config(url: str) -> dict:
 
 DATABASES = {"default": database_config(env("DATABASE_URL", default="") or embedded_database_url())}
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+# PostgreSQL's JIT compiler costs ~0.7 s per spatial query here (it is triggered by PostGIS's high cost
+# estimates) and never pays back on these short queries: turn it off for our connections.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("Musoya needs PostgreSQL with PostGIS: DATABASE_URL must start with postgis://")
@@ -120,11 +135,15 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its WWW-Authenticate challenge makes DRF answer 401 (not 403) to someone not signed in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "EXCEPTION_HANDLER": "geo_backend.api.exceptions.exception_handler",
+    # ?format= selects GeoJSON/JSON/CSV in our own views, not DRF's renderer negotiation.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -136,13 +155,34 @@ SPECTACULAR_SETTINGS = {
     "Who does what, where, for the rights of women and girls in Mali.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "geo_backend.organisations.models.Organisation.Kind",
+        "ContactKindEnum": "geo_backend.organisations.models.Contact.Kind",
+        "OrganisationStatusEnum": "geo_backend.organisations.models.Organisation.Status",
+        "InterventionStatusEnum": "geo_backend.zones.models.Intervention.Status",
+        "MembershipStatusEnum": "geo_backend.organisations.models.Membership.Status",
+    },
 }
+
+# The cache is a database table (no extra server to run): login throttling shares it across gunicorn workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "musoya_cache"}}
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:espace"
+LOGOUT_REDIRECT_URL = "web:home"
+# Sign-in attempts allowed per account and address before a pause.
+LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Musoya <noreply@musoya.example.org>")
 
 # Where boundary files are read from: a local mirror folder, else downloaded from the manifest addresses.
 _default_mirror = BASE_DIR.parent / "shared" / "data" / "mali"
 BOUNDARY_MIRROR = env.path("BOUNDARY_MIRROR", default=str(_default_mirror) if _default_mirror.is_dir() else "")
 BOUNDARY_DOWNLOAD_BASE_URL = env("BOUNDARY_DOWNLOAD_BASE_URL", default="")
 BOUNDARY_CACHE = BASE_DIR / "var" / "downloads"
+
+# Demo data and demo accounts (manage.py seed_demo) exist only where this is true; never in production.
+MUSOYA_DEMO_ALLOWED = env.bool("MUSOYA_DEMO_ALLOWED", default=True)
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -5,7 +6,13 @@ from ...models import AdminUnit, Locality, Population
 
 
 class Command(BaseCommand):
-    help = "Load the reference data (boundaries, population, localities) when the database has none. Used by make run."
+    help = (
+        "Load the reference data (boundaries, population, localities) when the database has none, then the demo "
+        "data and demo accounts where allowed (MUSOYA_DEMO_ALLOWED). Used by make run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-demo", action="store_true", help="Do not create the demo data.")
 
     def handle(self, *args, **options):
         if not AdminUnit.objects.exists():
@@ -18,3 +25,6 @@ class Command(BaseCommand):
             self.stdout.write("==> Loading localities")
             call_command("load_localities", quiet_details=True, stdout=self.stdout)
         self.stdout.write("==> Reference data present")
+        if settings.MUSOYA_DEMO_ALLOWED and not options["no_demo"]:
+            # Idempotent: creates the fictitious demo data once, and prints the demo accounts every time.
+            call_command("seed_demo", stdout=self.stdout)

@@ -1,0 +1,321 @@
+"""Coverage, gaps and overlaps: read-only selectors, SQL in PostGIS over the coverage atoms.
+
+Every measure is computed only from the zones the audience may see (organisations/access.py): a visitor's coarse
+zones count as whole communes and restricted ones not at all; coordinators, administrators and donors see all.
+Only validated interventions count unless the filters say otherwise.
+"""
+import dataclasses
+from dataclasses import dataclass
+
+from django.db import connection
+
+from geo_backend.organisations.access import Audience, precise_geometry_sql
+from geo_backend.regions.models import Edition
+from geo_backend.zones.selectors import InterventionFilters, interventions_visible
+
+POPULATION_YEAR = 2017
+
+# The selected zones, passed to the measuring queries as arrays (one round trip, any filter combination).
+SELECTED_ZONES = """
+  SELECT z.id, i.id, i.organisation_id, ({precise})
+  FROM zones_zone z JOIN zones_intervention i ON i.id = z.intervention_id
+  WHERE z.edition_id = %s AND i.id IN ({visible})
+  ORDER BY z.id
+"""
+SEL_CTE = """
+  sel AS (
+    SELECT * FROM unnest(%(zone_ids)s::bigint[], %(intervention_ids)s::bigint[], %(organisation_ids)s::bigint[],
+                         %(precise)s::boolean[]) AS s(zone_id, intervention_id, organisation_id, precise)
+  )
+"""
+
+# Each commune's covered share: 1 where a zone the audience sees only coarsely touches it, else the area of the
+# atoms covered by at least one selected zone.
+COMMUNE_COVER = """
+  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{}') AS ids FROM sel WHERE precise),
+  atom_cover AS (
+    SELECT a.commune_id, sum(a.area_km2) AS covered_km2
+    FROM analytics_coverageatom a, precise_ids p WHERE a.zone_ids && p.ids GROUP BY a.commune_id
+  ),
+  coarse_communes AS (
+    SELECT DISTINCT zc.commune_id FROM zones_zonecommune zc JOIN sel ON sel.zone_id = zc.zone_id
+    WHERE NOT sel.precise
+  ),
+  commune_cover AS (
+    SELECT c.id AS commune_id, c.area_km2,
+           CASE WHEN cc.commune_id IS NOT NULL THEN 1.0
+                ELSE LEAST(1.0, coalesce(ac.covered_km2, 0) / c.area_km2) END AS share
+    FROM regions_adminunit c
+    LEFT JOIN atom_cover ac ON ac.commune_id = c.id
+    LEFT JOIN coarse_communes cc ON cc.commune_id = c.id
+    WHERE c.edition_id = %(edition)s AND c.level = 3
+  ),
+  commune_unit AS (
+    SELECT c.id AS commune_id,
+           CASE %(level)s WHEN 3 THEN c.id WHEN 2 THEN c.parent_id WHEN 1 THEN p.parent_id ELSE gp.parent_id END
+             AS unit_id
+    FROM regions_adminunit c
+    JOIN regions_adminunit p ON p.id = c.parent_id
+    JOIN regions_adminunit gp ON gp.id = p.parent_id
+    WHERE c.edition_id = %(edition)s AND c.level = 3
+  )
+"""
+
+
+@dataclass
+class CoverageQuery:
+    """What to measure: admin level (0 country … 3 commune) of an edition, and which interventions count."""
+
+    edition: Edition
+    level: int = 2
+    filters: InterventionFilters = dataclasses.field(default_factory=InterventionFilters)
+    include_unvalidated: bool = False
+
+
+def selected_zones(audience: Audience, query: CoverageQuery) -> dict:
+    """The zones that count for this audience and query, with their intervention, organisation and whether the
+    audience sees them exactly; as named parameters for the measuring queries."""
+    filters = dataclasses.replace(query.filters)
+    if not query.include_unvalidated and not filters.validation_state:
+        filters.validation_state = "validated"
+    visible = interventions_visible(audience, filters, for_analytics=True).order_by().values("id")
+    visible_sql, visible_params = visible.query.sql_with_params()
+    precise_sql, precise_params = precise_geometry_sql(audience, "i")
+    with connection.cursor() as cursor:
+        cursor.execute(SELECTED_ZONES.format(precise=precise_sql, visible=visible_sql),
+                       [*precise_params, query.edition.id, *visible_params])
+        rows = cursor.fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
+    return {
+        "zone_ids": list(columns[0]), "intervention_ids": list(columns[1]), "organisation_ids": list(columns[2]),
+        "precise": list(columns[3]), "edition": query.edition.id, "level": query.level, "year": POPULATION_YEAR,
+    }
+
+
+def coverage_by_unit(audience: Audience, query: CoverageQuery) -> list[dict]:
+    """Per unit of the level: organisations and interventions present, area and women covered (uniform density
+    within each commune), and women per active organisation."""
+    params = selected_zones(audience, query)
+    sql = f"""
+      WITH {SEL_CTE},
+      {COMMUNE_COVER},
+      presence AS (
+        SELECT cu.unit_id, count(DISTINCT sel.organisation_id) AS organisations,
+               count(DISTINCT sel.intervention_id) AS interventions
+        FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id
+        JOIN commune_unit cu ON cu.commune_id = zc.commune_id
+        GROUP BY cu.unit_id
+      )
+      SELECT u.pcode, u.name, u.level,
+             sum(cc.area_km2) AS area_km2,
+             sum(cc.share * cc.area_km2) AS covered_km2,
+             sum(coalesce(pop.female, 0)) AS women,
+             sum(cc.share * coalesce(pop.female, 0)) AS women_covered,
+             sum(coalesce(pop.total, 0)) AS population,
+             sum(cc.share * coalesce(pop.total, 0)) AS population_covered,
+             coalesce(max(pr.organisations), 0) AS organisations,
+             coalesce(max(pr.interventions), 0) AS interventions
+      FROM commune_cover cc
+      JOIN commune_unit cu ON cu.commune_id = cc.commune_id
+      JOIN regions_adminunit u ON u.id = cu.unit_id
+      LEFT JOIN regions_population pop ON pop.unit_id = cc.commune_id AND pop.year = %(year)s
+      LEFT JOIN presence pr ON pr.unit_id = u.id
+      GROUP BY u.id
+      ORDER BY u.pcode
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["coverage_share"] = row["covered_km2"] / row["area_km2"] if row["area_km2"] else 0.0
+        row["women_share_covered"] = row["women_covered"] / row["women"] if row["women"] else 0.0
+        row["women_per_organisation"] = row["women"] / row["organisations"] if row["organisations"] else None
+    return rows
+
+
+def gaps(audience: Audience, query: CoverageQuery) -> list[dict]:
+    """The underserved units: no coverage at all for these filters, most women first."""
+    rows = [row for row in coverage_by_unit(audience, query) if row["covered_km2"] <= 1e-9]
+    return sorted(rows, key=lambda row: (-row["women"], row["pcode"]))
+
+
+def coverage_change(audience: Audience, query: CoverageQuery, *, before, after) -> list[dict]:
+    """Units whose covered women fell between two dates (interventions active on each date), largest loss first."""
+    def at(day):
+        filters = dataclasses.replace(query.filters, active_on=day, active_from=None, active_to=None)
+        return {r["pcode"]: r for r in coverage_by_unit(audience, dataclasses.replace(query, filters=filters))}
+
+    first, second = at(before), at(after)
+    changes = []
+    for pcode, row in first.items():
+        lost = row["women_covered"] - second[pcode]["women_covered"]
+        if lost > 1e-6:
+            changes.append({"pcode": pcode, "name": row["name"], "level": row["level"],
+                            "women_covered_before": row["women_covered"],
+                            "women_covered_after": second[pcode]["women_covered"], "women_lost": lost,
+                            "coverage_share_before": row["coverage_share"],
+                            "coverage_share_after": second[pcode]["coverage_share"]})
+    return sorted(changes, key=lambda row: (-row["women_lost"], row["pcode"]))
+
+
+# For each atom (and, for coarse zones, each whole commune) the distinct interventions covering it. A zone seen
+# only coarsely covers its whole communes, so the commune's uncovered remainder is added as one more piece.
+PIECES = """
+  coarse AS (
+    SELECT zc.commune_id, array_agg(DISTINCT sel.intervention_id) AS interventions
+    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id WHERE NOT sel.precise GROUP BY zc.commune_id
+  ),
+  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{}') AS ids FROM sel WHERE precise),
+  touched AS (
+    SELECT commune_id FROM coarse
+    UNION SELECT DISTINCT a.commune_id FROM analytics_coverageatom a, precise_ids p WHERE a.zone_ids && p.ids
+  ),
+  atom_pieces AS (
+    SELECT a.commune_id, a.area_km2,
+           ARRAY(SELECT DISTINCT s.intervention_id FROM unnest(a.zone_ids) AS zid
+                 JOIN sel s ON s.zone_id = zid AND s.precise) AS interventions
+    FROM analytics_coverageatom a JOIN touched t ON t.commune_id = a.commune_id
+  ),
+  pieces AS (
+    SELECT ap.commune_id, ap.area_km2, ap.interventions || coalesce(co.interventions, '{}') AS interventions
+    FROM atom_pieces ap LEFT JOIN coarse co ON co.commune_id = ap.commune_id
+    UNION ALL
+    SELECT co.commune_id, greatest(c.area_km2 - coalesce(sum(a.area_km2), 0), 0), co.interventions
+    FROM coarse co JOIN regions_adminunit c ON c.id = co.commune_id
+    LEFT JOIN analytics_coverageatom a ON a.commune_id = co.commune_id
+    GROUP BY co.commune_id, c.area_km2, co.interventions
+  )
+"""
+
+OVERLAP_PAIRS = """
+  interventions AS (
+    SELECT i.id, i.organisation_id, o.name AS organisation_name, i.title,
+           daterange(i.start_date, i.end_date, '[]') AS period,
+           ARRAY(SELECT DISTINCT coalesce(parent.code, t.code)
+                 FROM zones_intervention_themes it JOIN taxonomy_theme t ON t.id = it.theme_id
+                 LEFT JOIN taxonomy_theme parent ON parent.id = t.parent_id
+                 WHERE it.intervention_id = i.id) AS domains
+    FROM zones_intervention i JOIN organisations_organisation o ON o.id = i.organisation_id
+    WHERE i.id = ANY(%(intervention_ids)s::bigint[])
+  ),
+  pair_pieces AS (
+    SELECT p.commune_id, p.area_km2, a.id AS first_id, b.id AS second_id
+    FROM pieces p
+    CROSS JOIN LATERAL unnest(p.interventions) AS first(intervention_id)
+    CROSS JOIN LATERAL unnest(p.interventions) AS second(intervention_id)
+    JOIN interventions a ON a.id = first.intervention_id
+    JOIN interventions b ON b.id = second.intervention_id
+    WHERE a.id < b.id AND a.organisation_id <> b.organisation_id AND a.domains && b.domains
+      AND a.period && b.period AND p.area_km2 > 0
+  ),
+  pair_communes AS (
+    SELECT pp.first_id, pp.second_id, pp.commune_id, sum(pp.area_km2) AS shared_km2,
+           sum(pp.area_km2 / c.area_km2 * coalesce(pop.female, 0)) AS women_shared
+    FROM pair_pieces pp JOIN regions_adminunit c ON c.id = pp.commune_id
+    LEFT JOIN regions_population pop ON pop.unit_id = c.id AND pop.year = %(year)s
+    GROUP BY pp.first_id, pp.second_id, pp.commune_id
+  )
+"""
+
+
+def overlaps(audience: Audience, query: CoverageQuery, *, min_shared_km2: float = 0.01) -> dict:
+    """Possible duplication: pairs of interventions of different organisations, on a common theme domain, whose
+    zones and periods intersect. Returned three ways: the pairs, per unit of the level, per pair of organisations.
+    """
+    params = selected_zones(audience, query)
+    params["min_shared"] = min_shared_km2
+    sql = f"""
+      WITH {SEL_CTE}, {PIECES}, {OVERLAP_PAIRS},
+      commune_unit AS (
+        SELECT c.id AS commune_id,
+               CASE %(level)s WHEN 3 THEN c.id WHEN 2 THEN c.parent_id WHEN 1 THEN p.parent_id
+                    ELSE gp.parent_id END AS unit_id
+        FROM regions_adminunit c JOIN regions_adminunit p ON p.id = c.parent_id
+        JOIN regions_adminunit gp ON gp.id = p.parent_id
+        WHERE c.edition_id = %(edition)s AND c.level = 3
+      )
+      SELECT pc.first_id, pc.second_id, u.pcode, u.name, sum(pc.shared_km2), sum(pc.women_shared)
+      FROM pair_communes pc JOIN commune_unit cu ON cu.commune_id = pc.commune_id
+      JOIN regions_adminunit u ON u.id = cu.unit_id
+      GROUP BY pc.first_id, pc.second_id, u.pcode, u.name
+      ORDER BY pc.first_id, pc.second_id, u.pcode
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _overlap_report(rows, min_shared_km2)
+
+
+def _overlap_report(rows, min_shared_km2: float) -> dict:
+    from geo_backend.zones.models import Intervention
+
+    pairs: dict = {}
+    for first_id, second_id, pcode, name, shared, women in rows:
+        pair = pairs.setdefault((first_id, second_id), {"units": [], "shared_km2": 0.0, "women_shared": 0.0})
+        pair["units"].append({"pcode": pcode, "name": name, "shared_km2": shared, "women_shared": women})
+        pair["shared_km2"] += shared
+        pair["women_shared"] += women
+    pairs = {key: pair for key, pair in pairs.items() if pair["shared_km2"] >= min_shared_km2}
+    ids = {i for key in pairs for i in key}
+    interventions = {i.id: i for i in Intervention.objects.filter(id__in=ids).select_related("organisation")
+                     .prefetch_related("themes__parent")}
+    pair_list, by_unit, by_organisations = [], {}, {}
+    for (first_id, second_id), pair in sorted(pairs.items(), key=lambda item: -item[1]["shared_km2"]):
+        a, b = interventions[first_id], interventions[second_id]
+        domains = sorted({t.parent.code if t.parent else t.code for t in a.themes.all()}
+                         & {t.parent.code if t.parent else t.code for t in b.themes.all()})
+        period_start = max(filter(None, [a.start_date, b.start_date]), default=None)
+        ends = [d for d in (a.end_date, b.end_date) if d]
+        period_end = min(ends) if ends else None
+        pair_list.append({
+            "interventions": [_brief(a), _brief(b)],
+            "themes": domains,
+            "shared_km2": pair["shared_km2"],
+            "women_shared": pair["women_shared"],
+            "shared_period": {"start": period_start, "end": period_end},
+            "units": pair["units"],
+        })
+        for unit in pair["units"]:
+            entry = by_unit.setdefault(unit["pcode"], {"pcode": unit["pcode"], "name": unit["name"], "pairs": 0,
+                                                       "shared_km2": 0.0, "women_shared": 0.0})
+            entry["pairs"] += 1
+            entry["shared_km2"] += unit["shared_km2"]
+            entry["women_shared"] += unit["women_shared"]
+        orgs = tuple(sorted([(a.organisation_id, a.organisation.name), (b.organisation_id, b.organisation.name)]))
+        entry = by_organisations.setdefault(orgs, {"organisations": [{"id": i, "name": n} for i, n in orgs],
+                                                   "pairs": 0, "shared_km2": 0.0, "women_shared": 0.0})
+        entry["pairs"] += 1
+        entry["shared_km2"] += pair["shared_km2"]
+        entry["women_shared"] += pair["women_shared"]
+    return {
+        "pairs": pair_list,
+        "by_unit": sorted(by_unit.values(), key=lambda e: -e["shared_km2"]),
+        "by_organisations": sorted(by_organisations.values(), key=lambda e: -e["shared_km2"]),
+    }
+
+
+def _brief(intervention) -> dict:
+    return {"id": intervention.id, "title": intervention.title,
+            "organisation": {"id": intervention.organisation_id, "name": intervention.organisation.name},
+            "start_date": intervention.start_date, "end_date": intervention.end_date}
+
+
+def coverage_rollup(audience: Audience, query: CoverageQuery, *, by: str) -> list[dict]:
+    """National coverage per network (its members' interventions together) or per funder."""
+    from geo_backend.organisations.models import Organisation
+    from geo_backend.taxonomy.models import Funder
+
+    if by == "network":
+        groups = [(o.id, o.name) for o in Organisation.objects.filter(kind__in=Organisation.NETWORK_KINDS,
+                                                                      status="active").order_by("name")]
+    else:
+        groups = list(Funder.objects.order_by("name").values_list("id", "name"))
+    results = []
+    for group_id, name in groups:
+        filters = dataclasses.replace(query.filters, **{by: group_id})
+        (country,) = coverage_by_unit(audience, dataclasses.replace(query, level=0, filters=filters))
+        results.append({by: {"id": group_id, "name": name}, **{k: country[k] for k in (
+            "organisations", "interventions", "covered_km2", "coverage_share", "women_covered",
+            "women_share_covered", "population_covered")}})
+    return results

@@ -1,0 +1,58 @@
+/* Musoya: what every page shares. Registers the service worker, shows the connection state, and offers
+   Musoya.api() for JSON calls to the REST API (session cookie + CSRF token). */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "fr";
+
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* A refusal from the API, in the reader's language. */
+  function errorMessage(body) {
+    if (body && body.message) {
+      var text = body.message[lang] || body.message.fr;
+      if (body.details && typeof body.details === "object" && !Array.isArray(body.details)) {
+        var parts = [];
+        Object.keys(body.details).forEach(function (key) {
+          if (key !== "current" && Array.isArray(body.details[key])) parts.push(key + " : " + body.details[key].join(" "));
+        });
+        if (parts.length) text += " (" + parts.join(" ; ") + ")";
+      }
+      return text;
+    }
+    return gettext("Erreur inattendue du serveur.");
+  }
+
+  /* fetch() for the JSON API. Resolves {ok, status, body}; rejects only when the network is unreachable. */
+  function api(method, url, body, options) {
+    var headers = {"Accept": "application/json", "X-CSRFToken": cookie("csrftoken")};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (options && options.ifMatch) headers["If-Match"] = options.ifMatch;
+    return fetch(url, {method: method, headers: headers, credentials: "same-origin",
+                       body: body === undefined ? undefined : JSON.stringify(body)})
+      .then(function (response) {
+        var etag = response.headers.get("ETag");
+        return response.text().then(function (text) {
+          var parsed = null;
+          try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+          return {ok: response.ok, status: response.status, body: parsed, etag: etag};
+        });
+      });
+  }
+
+  function showConnection() {
+    var banner = document.getElementById("connection-status");
+    if (banner) banner.hidden = navigator.onLine;
+  }
+  window.addEventListener("online", showConnection);
+  window.addEventListener("offline", showConnection);
+  showConnection();
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* the site works without it */ });
+  }
+
+  window.Musoya = {api: api, errorMessage: errorMessage, lang: lang, cookie: cookie};
+})();

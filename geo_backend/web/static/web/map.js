@@ -1,0 +1,188 @@
+/* The public map (home page) and an organisation's zones (profile page). The administrative boundaries are the
+   base map, so the page works with no tile server; OpenStreetMap can be switched on when online. */
+(function () {
+  "use strict";
+  var element = document.getElementById("map");
+  if (!element || !window.L) return;
+  var vocabularyNode = document.getElementById("map-vocabulary");
+  var vocabulary = vocabularyNode ? JSON.parse(vocabularyNode.textContent) : {themes: []};
+  var profileNode = document.getElementById("profile-organisation");
+  var organisationId = profileNode ? JSON.parse(profileNode.textContent) : null;
+  var langPrefix = Musoya.lang === "en" ? "/en" : "";
+
+  var colourOf = {};
+  vocabulary.themes.forEach(function (theme) {
+    colourOf[theme.code] = theme.colour;
+    theme.children.forEach(function (child) { colourOf[child] = theme.colour; });
+  });
+
+  var map = L.map(element, {preferCanvas: true, minZoom: 4, maxZoom: 14}).setView([17.3, -3.5], 5);
+  window.musoyaMap = map;  // for the browser tests and the console
+  var osm = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 19, attribution: "© " + gettext("contributeurs OpenStreetMap") + " (ODbL)"});
+
+  var layers = {};
+  var selected = null;
+  var gapPcodes = {};
+
+  function unitStyle(level) {
+    return function (feature) {
+      var gap = gapPcodes[feature.properties.pcode];
+      return {color: level === 1 ? "#444" : "#888", weight: level === 1 ? 1.5 : 0.6,
+              fillColor: gap ? "#d7301f" : "#f3efe6", fillOpacity: gap ? 0.55 : (level === 1 ? 0.6 : 0)};
+    };
+  }
+
+  function loadUnits(level) {
+    if (layers[level]) return Promise.resolve(layers[level]);
+    return fetch("/api/v1/areas/?level=" + level).then(function (r) { return r.json(); }).then(function (data) {
+      layers[level] = L.geoJSON(data, {style: unitStyle(level), onEachFeature: function (feature, layer) {
+        layer.on("click", function () { showUnit(feature.properties, layer); });
+        layer.bindTooltip(feature.properties.name, {sticky: true});
+      }});
+      return layers[level];
+    });
+  }
+
+  function showLevels() {
+    var zoom = map.getZoom();
+    [[1, true], [2, zoom >= 6], [3, zoom >= 8]].forEach(function (pair) {
+      var level = pair[0], wanted = pair[1];
+      if (wanted) loadUnits(level).then(function (layer) { if (!map.hasLayer(layer)) layer.addTo(map).bringToBack(); });
+      else if (layers[level] && map.hasLayer(layers[level])) map.removeLayer(layers[level]);
+    });
+  }
+
+  var zonesLayer = L.geoJSON(null, {
+    style: function (feature) {
+      var themes = feature.properties.themes || [];
+      var colour = colourOf[themes[0]] || "#333";
+      return {color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.35,
+              dashArray: feature.properties.precision === "communes" ? "4 3" : null};
+    },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      var text = "<strong>" + escapeHtml(p.title) + "</strong><br>" + escapeHtml(p.organisation.name) +
+        (p.precision === "communes" ? "<br><em>" + gettext("Zone approximative (communes entières)") + "</em>" : "") +
+        (p.is_demo ? "<br><em>" + gettext("exemple fictif") + "</em>" : "") +
+        '<br><a href="' + langPrefix + vocabulary.profile_url.replace("__slug__", p.organisation.slug) + '">' +
+        gettext("Voir le profil") + "</a>";
+      layer.bindPopup(text);
+    }
+  }).addTo(map);
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function filterQuery() {
+    var params = new URLSearchParams();
+    var form = document.getElementById("map-filters");
+    if (form) {
+      new FormData(form).forEach(function (value, key) {
+        if (value && key !== "gaps" && key !== "osm") params.set(key, value);
+      });
+    }
+    if (organisationId) params.set("organisation", organisationId);
+    return params;
+  }
+
+  function loadZones() {
+    var params = filterQuery();
+    params.set("limit", "1000");
+    return fetch("/api/v1/zones/?" + params.toString()).then(function (r) { return r.json(); }).then(function (data) {
+      zonesLayer.clearLayers();
+      zonesLayer.addData(data);
+      var counter = document.getElementById("zone-count");
+      if (counter) counter.textContent = interpolate(ngettext("%s zone affichée", "%s zones affichées", data.count),
+                                                     [data.count]);
+      element.dataset.zones = String(data.features.length);
+      if (organisationId && data.features.length) map.fitBounds(zonesLayer.getBounds(), {maxZoom: 9});
+    });
+  }
+
+  function loadGaps() {
+    var box = document.getElementById("show-gaps");
+    gapPcodes = {};
+    var theme = document.getElementById("filter-theme");
+    if (!box || !box.checked) return restyle();
+    var params = filterQuery();
+    params.set("level", "3");
+    params.set("format", "json");
+    return fetch("/api/v1/analytics/gaps/?" + params.toString()).then(function (r) { return r.json(); })
+      .then(function (data) {
+        data.results.forEach(function (row) { gapPcodes[row.pcode] = true; });
+        loadUnits(3).then(function (layer) { if (!map.hasLayer(layer)) layer.addTo(map).bringToBack(); restyle(); });
+        var counter = document.getElementById("zone-count");
+        if (counter) counter.textContent += " · " + interpolate(
+          gettext("%s communes sans intervention pour ce thème"), [data.count]);
+        element.dataset.gaps = String(data.count);
+      });
+  }
+
+  function restyle() {
+    Object.keys(layers).forEach(function (level) { layers[level].setStyle(unitStyle(Number(level))); });
+  }
+
+  function showUnit(properties, layer) {
+    var panel = document.getElementById("unit-panel");
+    if (!panel) return;
+    if (selected) selected.setStyle({weight: selected.options.weight});
+    selected = layer;
+    var params = filterQuery();
+    params.set("area", properties.pcode);
+    params.set("limit", "50");
+    panel.innerHTML = "<h2>" + escapeHtml(properties.name) + "</h2><p>" + gettext("Chargement…") + "</p>";
+    fetch("/api/v1/interventions/?" + params.toString()).then(function (r) { return r.json(); }).then(function (data) {
+      var women = properties.women_2017 ? interpolate(gettext("%s femmes (2017)"), [properties.women_2017.toLocaleString()]) : "";
+      var items = data.results.map(function (i) {
+        return "<li><strong>" + escapeHtml(i.organisation.name) + "</strong> : " + escapeHtml(i.title) +
+          (i.start_date ? " (" + gettext("depuis") + " " + i.start_date + ")" : "") + "</li>";
+      });
+      panel.innerHTML = "<h2>" + escapeHtml(properties.name) + "</h2><p>" + women + "</p>" +
+        (items.length ? "<ul>" + items.join("") + "</ul>" : "<p>" + gettext("Aucune intervention connue ici.") + "</p>");
+    });
+  }
+
+  function refresh() {
+    loadZones();
+    loadGaps();
+    var form = document.getElementById("map-filters");
+    if (form) {  // keep the view in the address, so it can be shared or reloaded
+      var params = new URLSearchParams(new FormData(form));
+      Array.from(params.keys()).forEach(function (k) { if (!params.get(k)) params.delete(k); });
+      history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : ""));
+    }
+  }
+
+  var form = document.getElementById("map-filters");
+  if (form) {
+    var initial = new URLSearchParams(location.search);
+    initial.forEach(function (value, key) {
+      var field = form.elements[key];
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = value === "1"; else field.value = value;
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target.id === "show-osm") {
+        if (event.target.checked) osm.addTo(map); else map.removeLayer(osm);
+        return;
+      }
+      if (event.target.id === "filter-region" && event.target.value) {
+        loadUnits(1).then(function (layer) {
+          layer.eachLayer(function (l) { if (l.feature.properties.pcode === event.target.value) map.fitBounds(l.getBounds()); });
+        });
+      }
+      refresh();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+    if (form.elements.osm && form.elements.osm.checked) osm.addTo(map);
+  }
+
+  map.on("zoomend", showLevels);
+  loadUnits(1).then(function (layer) { if (!organisationId) map.fitBounds(layer.getBounds()); });
+  showLevels();
+  refresh();
+})();

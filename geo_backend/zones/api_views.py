@@ -1,0 +1,284 @@
+"""API of interventions and zones. Thin views: validate input, call a service or selector, shape the answer."""
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from geo_backend.api.helpers import (
+    audience,
+    etag,
+    expected_version,
+    page_links,
+    page_params,
+    validated,
+)
+from geo_backend.common.errors import DomainError, NotFound
+from geo_backend.common.locking import StaleVersion
+from geo_backend.organisations.access import visible_interventions_q
+from geo_backend.regions.selectors import edition_resolve
+
+from . import selectors, services
+from .api_serializers import (
+    InterventionCreateInput,
+    InterventionInput,
+    RejectInput,
+    RestoreInput,
+    ZoneCreateInput,
+    ZoneInput,
+    split_relations,
+)
+from .models import Intervention, Zone
+
+GEOJSON = "application/geo+json"
+
+
+class FilterParams(serializers.Serializer):
+    theme = serializers.CharField(required=False)
+    organisation = serializers.IntegerField(required=False, min_value=1)
+    network = serializers.IntegerField(required=False, min_value=1)
+    area = serializers.CharField(required=False, max_length=20)
+    active_on = serializers.DateField(required=False)
+    active_from = serializers.DateField(required=False)
+    active_to = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=Intervention.Status.choices, required=False)
+    validation_state = serializers.ChoiceField(choices=Intervention.Validation.choices, required=False)
+    funder = serializers.IntegerField(required=False, min_value=1)
+    bbox = serializers.CharField(required=False)
+
+    def validate_bbox(self, value):
+        try:
+            parts = [float(p) for p in value.split(",")]
+        except ValueError:
+            parts = []
+        if len(parts) != 4 or parts[0] >= parts[2] or parts[1] >= parts[3]:
+            raise serializers.ValidationError("bbox = lon_min,lat_min,lon_max,lat_max")
+        return tuple(parts)
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("theme", str, description="Theme code (a domain includes its sub-domains); comma-separated"),
+    OpenApiParameter("organisation", int), OpenApiParameter("network", int),
+    OpenApiParameter("area", str, description="P-code of a region, cercle or commune"),
+    OpenApiParameter("active_on", OpenApiTypes.DATE), OpenApiParameter("active_from", OpenApiTypes.DATE),
+    OpenApiParameter("active_to", OpenApiTypes.DATE), OpenApiParameter("status", str),
+    OpenApiParameter("validation_state", str), OpenApiParameter("funder", int),
+    OpenApiParameter("bbox", str, description="lon_min,lat_min,lon_max,lat_max"),
+    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+]
+
+
+def filters_from(request) -> selectors.InterventionFilters:
+    params = FilterParams(data=request.query_params)
+    if not params.is_valid():
+        raise DomainError("invalid_parameters", "Filtres invalides.", "Invalid filters.", details=params.errors)
+    data = dict(params.validated_data)
+    if "theme" in data:
+        data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
+    return selectors.InterventionFilters(**data)
+
+
+def visible_intervention(request, pk: int) -> Intervention:
+    """The intervention if the caller may see it; 404 otherwise (its existence is not revealed)."""
+    found = Intervention.objects.filter(visible_interventions_q(audience(request)), pk=pk).first()
+    if found is None:
+        raise NotFound("intervention_not_found", "Intervention introuvable.", "Intervention not found.")
+    return found
+
+
+def intervention_response(intervention: Intervention, status: int = 200) -> Response:
+    response = Response(selectors.intervention_as_dict(intervention), status=status)
+    response["ETag"] = etag("intervention", intervention.pk, intervention.version)
+    return response
+
+
+def body_without_version(request) -> dict:
+    data = dict(request.data)
+    data.pop("version", None)
+    return data
+
+
+class InterventionListView(APIView):
+    @extend_schema(operation_id="interventions_list", parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        limit, offset = page_params(request)
+        results, count = selectors.intervention_list(audience(request), filters_from(request), limit=limit,
+                                                     offset=offset)
+        return Response({**page_links(request, count=count, limit=limit, offset=offset), "results": results})
+
+    @extend_schema(operation_id="interventions_create", request=InterventionCreateInput,
+                   responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = validated(InterventionCreateInput, request.data)
+        organisation, submit = data.pop("organisation"), data.pop("submit")
+        fields, relations = split_relations(data)
+        intervention = services.intervention_create(audience=audience(request), organisation=organisation,
+                                                    fields=fields, relations=relations, submit=submit)
+        return intervention_response(intervention, status=201)
+
+
+class InterventionDetailView(APIView):
+    @extend_schema(operation_id="interventions_retrieve", responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return intervention_response(visible_intervention(request, pk))
+
+    @extend_schema(operation_id="interventions_update", request=InterventionInput, responses=OpenApiTypes.OBJECT,
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    def patch(self, request, pk):
+        intervention = visible_intervention(request, pk)
+        version = expected_version(request, request.data)
+        fields, relations = split_relations(validated(InterventionInput, body_without_version(request), partial=True))
+        try:
+            intervention = services.intervention_update(audience=audience(request), intervention=intervention,
+                                                        expected_version=version, fields=fields, relations=relations)
+        except StaleVersion as stale:
+            intervention.refresh_from_db()
+            stale.details["current"] = selectors.intervention_as_dict(intervention)
+            raise
+        return intervention_response(intervention)
+
+    @extend_schema(operation_id="interventions_delete", responses={204: None},
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    def delete(self, request, pk):
+        intervention = visible_intervention(request, pk)
+        services.intervention_delete(audience=audience(request), intervention=intervention,
+                                     expected_version=expected_version(request, request.data))
+        return Response(status=204)
+
+
+class InterventionTransitionView(APIView):
+    """POST …/submit/, …/validate/ or …/reject/ (with a reason)."""
+
+    action = ""
+
+    def post(self, request, pk):
+        intervention = visible_intervention(request, pk)
+        version = expected_version(request, request.data)
+        who = audience(request)
+        if self.action == "submit":
+            result = services.intervention_submit(audience=who, intervention=intervention, expected_version=version)
+        elif self.action == "validate":
+            result = services.intervention_validate(audience=who, intervention=intervention, expected_version=version)
+        else:
+            reason = validated(RejectInput, body_without_version(request))["reason"]
+            result = services.intervention_reject(audience=who, intervention=intervention, expected_version=version,
+                                                  reason=reason)
+        return intervention_response(result)
+
+
+def transition_view(action: str, request_shape=None):
+    """A view class for one transition, so each has its own documented operation."""
+    return extend_schema_view(post=extend_schema(
+        operation_id=f"interventions_{action}", request=request_shape, responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+    ))(type(f"Intervention{action.title()}View", (InterventionTransitionView,), {"action": action}))
+
+
+InterventionSubmitView = transition_view("submit")
+InterventionValidateView = transition_view("validate")
+InterventionRejectView = transition_view("reject", RejectInput)
+
+
+class InterventionRestoreView(APIView):
+    @extend_schema(operation_id="interventions_restore", request=RestoreInput, responses=OpenApiTypes.OBJECT)
+    def post(self, request, pk):
+        intervention = visible_intervention(request, pk)
+        version = expected_version(request, request.data)
+        event_id = validated(RestoreInput, body_without_version(request))["event"]
+        result = services.intervention_restore(audience=audience(request), intervention=intervention,
+                                               event_id=event_id, expected_version=version)
+        return intervention_response(result)
+
+
+def zone_feature(request, zone_id: int) -> tuple[dict, Zone]:
+    collection, count = selectors.zones_feature_collection(audience(request), zone_id=zone_id, limit=1)
+    if not count:
+        raise NotFound("zone_not_found", "Zone introuvable.", "Zone not found.")
+    return json.loads(collection)["features"][0], Zone.objects.select_related("intervention").get(pk=zone_id)
+
+
+def zone_response(request, zone: Zone, repairs: list | None = None, status: int = 200) -> Response:
+    feature, zone = zone_feature(request, zone.pk)
+    shares = zone.commune_shares.order_by("commune__pcode").values_list("commune__pcode", "commune__name", "share")
+    # Someone shown only whole communes gets no shares either: share × commune area would give the exact zone.
+    exact = feature["properties"]["precision"] == "exact"
+    feature["properties"]["communes"] = [{"pcode": p, "name": n, **({"share": round(s, 4)} if exact else {})}
+                                         for p, n, s in shares]
+    if repairs:
+        feature["properties"]["repairs"] = repairs
+    response = Response(feature, status=status, content_type=GEOJSON)
+    response["ETag"] = etag("zone", zone.pk, zone.version)
+    return response
+
+
+def zone_arguments(data: dict) -> dict:
+    return {"method": data["method"], "geometry": data.get("geometry"), "unit_pcodes": data.get("units"),
+            "locality_pcode": data.get("locality"), "radius_km": data.get("radius_km")}
+
+
+class ZoneListView(APIView):
+    @extend_schema(operation_id="zones_list", parameters=FILTER_PARAMETERS,
+                   responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    def get(self, request):
+        limit, offset = page_params(request)
+        collection, count = selectors.zones_feature_collection(audience(request), filters_from(request),
+                                                               limit=limit, offset=offset)
+        links = json.dumps(page_links(request, count=count, limit=limit, offset=offset))
+        # Add the paging members to the PostGIS-built text without parsing the features again.
+        body = collection[:-1] + ", " + links[1:]
+        return HttpResponse(body, content_type=GEOJSON)
+
+    @extend_schema(operation_id="zones_create", request=ZoneCreateInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = validated(ZoneCreateInput, request.data)
+        intervention = visible_intervention(request, data["intervention"])
+        zone, repairs = services.zone_create(audience=audience(request), intervention=intervention,
+                                             label=data.get("label", ""), edition_slug=data.get("edition"),
+                                             **zone_arguments(data))
+        return zone_response(request, zone, repairs, status=201)
+
+
+class ZoneDetailView(APIView):
+    @extend_schema(operation_id="zones_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    def get(self, request, pk):
+        _feature, zone = zone_feature(request, pk)
+        return zone_response(request, zone)
+
+    @extend_schema(operation_id="zones_update", request=ZoneInput, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    def put(self, request, pk):
+        _feature, zone = zone_feature(request, pk)
+        version = expected_version(request, request.data)
+        data = validated(ZoneInput, body_without_version(request))
+        try:
+            zone, repairs = services.zone_update(audience=audience(request), zone=zone, expected_version=version,
+                                                 label=data.get("label"), **zone_arguments(data))
+        except StaleVersion as stale:
+            stale.details["current"] = zone_feature(request, pk)[0]
+            raise
+        return zone_response(request, zone, repairs)
+
+    @extend_schema(operation_id="zones_delete", responses={204: None},
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    def delete(self, request, pk):
+        zone = get_object_or_404(Zone.objects.filter(
+            intervention__in=Intervention.objects.filter(visible_interventions_q(audience(request)))), pk=pk)
+        services.zone_delete(audience=audience(request), zone=zone,
+                             expected_version=expected_version(request, request.data))
+        return Response(status=204)
+
+
+class ZonePreviewView(APIView):
+    """What a zone would be (clipped geometry, area, communes touched), without saving anything."""
+
+    @extend_schema(operation_id="zones_preview", request=ZoneInput, responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    def post(self, request):
+        if audience(request).is_visitor:
+            raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
+        data = validated(ZoneInput, request.data)
+        feature = selectors.zone_preview(edition=edition_resolve(data.get("edition")), **zone_arguments(data))
+        return Response(feature, content_type=GEOJSON)

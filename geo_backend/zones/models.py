@@ -1,0 +1,129 @@
+"""Interventions (who does what, when, for whom) and their zones (where), with sensitivity and validation."""
+import pghistory
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from geo_backend.organisations.models import Organisation
+from geo_backend.regions.models import AdminUnit, Edition, Locality
+from geo_backend.taxonomy.models import ActionKind, Funder, TargetGroup, Theme
+
+
+class Sensitivity(models.TextChoices):
+    PUBLIC = "public", _("Publique (zone exacte)")
+    COARSE = "coarse", _("Approximative (communes entières pour le public)")
+    RESTRICTED = "restricted", _("Restreinte (coordination et organisation seulement)")
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Intervention(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Prévue")
+        ONGOING = "ongoing", _("En cours")
+        COMPLETED = "completed", _("Terminée")
+
+    class Validation(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SUBMITTED = "submitted", _("Soumise")
+        VALIDATED = "validated", _("Validée")
+        REJECTED = "rejected", _("Rejetée")
+
+    class GenderMarker(models.IntegerChoices):
+        NOT_TARGETED = 0, _("0 – non ciblé")
+        SIGNIFICANT = 1, _("1 – objectif significatif")
+        PRINCIPAL = 2, _("2 – objectif principal")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="interventions")
+    declared_by_network = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="declared_interventions")
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField(Theme, related_name="interventions")
+    action_kinds = models.ManyToManyField(ActionKind, blank=True, related_name="interventions")
+    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="interventions")
+    funders = models.ManyToManyField(Funder, blank=True, related_name="interventions")
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_interventions")
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True, help_text=_("Vide : sans date de fin"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ONGOING)
+    gender_marker = models.PositiveSmallIntegerField(choices=GenderMarker.choices, null=True, blank=True)
+    women_targeted = models.PositiveIntegerField(null=True, blank=True)
+    women_reached = models.PositiveIntegerField(null=True, blank=True)
+    sensitivity = models.CharField(max_length=10, choices=Sensitivity.choices, default=Sensitivity.PUBLIC)
+    validation_state = models.CharField(max_length=10, choices=Validation.choices, default=Validation.DRAFT)
+    rejection_reason = models.TextField(blank=True)
+    last_confirmed_on = models.DateField(null=True, blank=True)
+    is_demo = models.BooleanField(_("exemple fictif"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
+                                   | Q(end_date__gte=models.F("start_date")), name="intervention_end_after_start"),
+            models.CheckConstraint(condition=~Q(validation_state="rejected") | ~Q(rejection_reason=""),
+                                   name="intervention_rejection_has_reason"),
+        ]
+        indexes = [models.Index(fields=["validation_state", "sensitivity"])]
+
+    def __str__(self):
+        return self.title
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Zone(models.Model):
+    """Where an intervention happens: drawn, picked from admin units, or a radius around a locality.
+
+    `geom` is the exact zone, clipped to Mali. `coarse_geom` is the union of the (web geometries of the)
+    communes it touches: what the public sees of a coarse intervention.
+    """
+
+    class Method(models.TextChoices):
+        DRAWN = "drawn", _("Dessinée")
+        PICKED = "picked", _("Unités administratives choisies")
+        BUFFER = "buffer", _("Rayon autour d'une localité")
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="zones")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    label = models.CharField(max_length=200, blank=True)
+    picked_units = models.ManyToManyField(AdminUnit, blank=True, related_name="picked_in_zones")
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    radius_km = models.FloatField(null=True, blank=True)
+    geom = models.MultiPolygonField(srid=4326)
+    coarse_geom = models.MultiPolygonField(srid=4326)
+    area_km2 = models.FloatField()
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["intervention", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="zone_geom_valid"),
+            models.CheckConstraint(condition=~Q(method="buffer") | Q(locality__isnull=False, radius_km__gt=0),
+                                   name="zone_buffer_has_locality_and_radius"),
+        ]
+
+
+class ZoneCommune(models.Model):
+    """A commune a zone touches, with the share of the commune's area it covers (basis of the analytics)."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="commune_shares")
+    commune = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="zone_shares")
+    share = models.FloatField(help_text=_("Part de la surface de la commune couverte (0–1)"))
+    area_km2 = models.FloatField()
+    # The part of the zone inside the commune, kept so the coverage analytics never recompute it.
+    geom = models.MultiPolygonField(srid=4326)
+
+    class Meta:
+        ordering = ["zone", "commune"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "commune"], name="zone_commune_unique"),
+            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1.000001), name="zone_commune_share_0_1"),
+        ]

@@ -1,0 +1,233 @@
+"""Reads of interventions and zones, always through the audience's visibility (organisations/access.py).
+
+Zone GeoJSON is built by PostGIS in one query; which geometry a person sees (exact zone, or whole communes for
+a coarse intervention seen by the public) is decided in that query, never after.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Polygon
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from geo_backend.organisations.access import Audience, precise_geometry_sql, visible_interventions_q
+from geo_backend.taxonomy.models import Theme
+
+from .models import Intervention
+
+GEOJSON_PRECISION = 5  # about 1 m
+
+
+@dataclass
+class InterventionFilters:
+    """Filters shared by the intervention list, the zone GeoJSON, the map and the analytics."""
+
+    themes: list[str] | None = None  # theme codes; a domain includes its sub-domains
+    organisation: int | None = None
+    network: int | None = None  # interventions of the network's accepted members, or declared by it
+    area: str | None = None  # P-code of any level: zones touching a commune inside it
+    active_on: dt.date | None = None
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    status: str | None = None
+    validation_state: str | None = None
+    bbox: tuple[float, float, float, float] | None = None  # lon_min, lat_min, lon_max, lat_max
+    funder: int | None = None
+
+
+def theme_codes_with_children(codes: list[str]) -> list[str]:
+    return list(Theme.objects.filter(Q(code__in=codes) | Q(parent__code__in=codes)).values_list("code", flat=True))
+
+
+def interventions_visible(audience: Audience, filters: InterventionFilters | None = None, *,
+                          for_analytics: bool = False) -> QuerySet:
+    """The interventions this audience may see (or count, for_analytics), narrowed by the filters."""
+    queryset = Intervention.objects.filter(visible_interventions_q(audience, for_analytics=for_analytics))
+    f = filters or InterventionFilters()
+    if f.themes:
+        queryset = queryset.filter(themes__code__in=theme_codes_with_children(f.themes))
+    if f.organisation:
+        queryset = queryset.filter(organisation_id=f.organisation)
+    if f.network:
+        queryset = queryset.filter(
+            Q(organisation__network_links__network_id=f.network, organisation__network_links__status="accepted")
+            | Q(declared_by_network_id=f.network)
+        )
+    if f.area:
+        code = f.area.upper()
+        queryset = queryset.filter(
+            Q(zones__commune_shares__commune__pcode=code)
+            | Q(zones__commune_shares__commune__parent__pcode=code)
+            | Q(zones__commune_shares__commune__parent__parent__pcode=code)
+            | Q(zones__commune_shares__commune__parent__parent__parent__pcode=code)
+        )
+    if f.active_on:
+        f.active_from = f.active_to = f.active_on
+    if f.active_from:
+        queryset = queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=f.active_from))
+    if f.active_to:
+        queryset = queryset.filter(Q(start_date__isnull=True) | Q(start_date__lte=f.active_to))
+    if f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.validation_state:
+        queryset = queryset.filter(validation_state=f.validation_state)
+    if f.funder:
+        queryset = queryset.filter(funders__id=f.funder)
+    if f.bbox:
+        # Match what the audience is shown: a coarse zone by its communes, never by its hidden exact shape.
+        box = Polygon.from_bbox(f.bbox)
+        exact = precise_q(audience)
+        queryset = queryset.filter((exact & Q(zones__geom__bboverlaps=box))
+                                   | (~exact & Q(zones__coarse_geom__bboverlaps=box)))
+    return queryset.distinct()
+
+
+def precise_q(audience: Audience) -> Q:
+    """Interventions whose zones this audience sees exactly (the Q twin of access.precise_geometry_sql)."""
+    if audience.is_admin or audience.sees_restricted_analytics:
+        return Q(pk__isnull=False)
+    if audience.is_visitor:
+        return Q(sensitivity="public")
+    return Q(sensitivity="public") | Q(organisation_id__in=audience.editor_of)
+
+
+def zones_feature_collection(audience: Audience, filters: InterventionFilters | None = None, *,
+                             limit: int = 200, offset: int = 0, zone_id: int | None = None) -> tuple[str, int]:
+    """Visible zones as a GeoJSON FeatureCollection (text) and the total count, built by PostGIS.
+
+    A coarse intervention seen by someone not allowed the exact zone gets the union of the communes it touches.
+    """
+    ids_sql, ids_params = interventions_visible(audience, filters).order_by().values("id").query.sql_with_params()
+    precise_sql, precise_params = precise_geometry_sql(audience, "i")
+    # Filters on place apply to each zone too: an intervention in Kayes and Ségou shows only its Kayes zone when
+    # asked for Kayes; a bounding box meets the geometry the audience is shown.
+    zone_clauses, zone_params = [], []
+    if zone_id is not None:
+        zone_clauses.append("z.id = %s")
+        zone_params.append(zone_id)
+    if filters is not None and filters.area:
+        zone_clauses.append("""z.id IN (SELECT zc.zone_id FROM zones_zonecommune zc
+                                 JOIN regions_adminunit c ON c.id = zc.commune_id
+                                 LEFT JOIN regions_adminunit p ON p.id = c.parent_id
+                                 LEFT JOIN regions_adminunit g ON g.id = p.parent_id
+                                 WHERE upper(%s) IN (c.pcode, p.pcode, g.pcode))""")
+        zone_params.append(filters.area)
+    if filters is not None and filters.bbox:
+        zone_clauses.append(f"(CASE WHEN ({precise_sql}) THEN z.geom ELSE z.coarse_geom END)"
+                            " && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+        zone_params.extend([*precise_params, *filters.bbox])
+    zone_clause = "".join(f" AND {clause}" for clause in zone_clauses)
+    sql = f"""
+        WITH visible AS (
+          SELECT z.id, z.intervention_id, z.method, z.label, z.area_km2, z.version, z.geom, z.coarse_geom,
+                 ({precise_sql}) AS precise
+          FROM zones_zone z
+          JOIN zones_intervention i ON i.id = z.intervention_id
+          WHERE z.intervention_id IN ({ids_sql}){zone_clause}
+        ), page AS (
+          SELECT * FROM visible ORDER BY intervention_id, id LIMIT %s OFFSET %s
+        )
+        SELECT (SELECT count(*) FROM visible),
+               json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+                 json_build_object(
+                   'type', 'Feature',
+                   'id', p.id,
+                   'geometry', ST_AsGeoJSON(CASE WHEN p.precise THEN p.geom ELSE p.coarse_geom END, %s)::json,
+                   'properties', json_build_object(
+                     'zone', p.id, 'zone_version', p.version, 'method', p.method, 'label', p.label,
+                     'precision', CASE WHEN p.precise THEN 'exact' ELSE 'communes' END,
+                     'area_km2', CASE WHEN p.precise THEN round(p.area_km2::numeric, 2) END,
+                     'intervention', i.id, 'title', i.title, 'status', i.status,
+                     'validation_state', i.validation_state, 'sensitivity', i.sensitivity,
+                     'start_date', i.start_date, 'end_date', i.end_date, 'is_demo', i.is_demo,
+                     'organisation', json_build_object('id', o.id, 'name', o.name, 'acronym', o.acronym,
+                                                       'slug', o.slug),
+                     'themes', (SELECT coalesce(json_agg(t.code ORDER BY t.code), '[]'::json)
+                                FROM zones_intervention_themes it JOIN taxonomy_theme t ON t.id = it.theme_id
+                                WHERE it.intervention_id = i.id)
+                   )
+                 ) ORDER BY p.intervention_id, p.id), '[]'::json))::text
+        FROM page p
+        JOIN zones_intervention i ON i.id = p.intervention_id
+        JOIN organisations_organisation o ON o.id = i.organisation_id
+    """
+    params = [*precise_params, *ids_params, *zone_params, limit, offset, GEOJSON_PRECISION]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, collection = cursor.fetchone()
+    return collection, count
+
+
+def intervention_as_dict(intervention: Intervention) -> dict:
+    """The JSON shape of one intervention (the caller has checked it is visible)."""
+    return {
+        "id": intervention.id,
+        "version": intervention.version,
+        "organisation": {"id": intervention.organisation_id, "name": intervention.organisation.name},
+        "declared_by_network": intervention.declared_by_network_id,
+        "title": intervention.title,
+        "description": intervention.description,
+        "themes": sorted(t.code for t in intervention.themes.all()),
+        "action_kinds": sorted(a.code for a in intervention.action_kinds.all()),
+        "target_groups": sorted(g.code for g in intervention.target_groups.all()),
+        "funders": sorted(f.name for f in intervention.funders.all()),
+        "partners": sorted(p.id for p in intervention.partners.all()),
+        "start_date": intervention.start_date,
+        "end_date": intervention.end_date,
+        "status": intervention.status,
+        "gender_marker": intervention.gender_marker,
+        "women_targeted": intervention.women_targeted,
+        "women_reached": intervention.women_reached,
+        "sensitivity": intervention.sensitivity,
+        "validation_state": intervention.validation_state,
+        "rejection_reason": intervention.rejection_reason,
+        "last_confirmed_on": intervention.last_confirmed_on,
+        "is_demo": intervention.is_demo,
+        "zones": [z.id for z in intervention.zones.all()],
+        "updated_at": intervention.updated_at,
+    }
+
+
+def intervention_list(audience: Audience, filters: InterventionFilters, *, limit: int, offset: int
+                      ) -> tuple[list[dict], int]:
+    """One page of visible interventions, with their relations fetched in a constant number of queries."""
+    queryset = interventions_visible(audience, filters).select_related("organisation").prefetch_related(
+        "themes", "action_kinds", "target_groups", "funders", "partners", "zones").order_by("-updated_at", "id")
+    return [intervention_as_dict(i) for i in queryset[offset:offset + limit]], queryset.count()
+
+
+def zone_preview(*, edition, method: str, geometry=None, unit_pcodes=None, locality_pcode=None,
+                 radius_km=None) -> dict:
+    """What a zone would be, without saving it: its geometry (clipped to Mali), area and the communes it touches
+    with the share of each. Validation errors are the same as when saving."""
+    from .zone_sql import outside_mali, zone_geometry_sql
+
+    sql, params, repairs, _unit_ids, _locality = zone_geometry_sql(
+        edition=edition, method=method, geometry=geometry, unit_pcodes=unit_pcodes,
+        locality_pcode=locality_pcode, radius_km=radius_km)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH zone AS (SELECT {sql} AS geom)
+            SELECT ST_IsEmpty(zone.geom), ST_AsGeoJSON(zone.geom, %s)::text, musoya_area_km2(zone.geom),
+                   (SELECT coalesce(json_agg(json_build_object('pcode', x.pcode, 'name', x.name,
+                                                               'share', round(x.share::numeric, 4))
+                                             ORDER BY x.pcode), '[]'::json)::text
+                    FROM (SELECT c.pcode, c.name, c.area_km2 AS commune_km2,
+                                 musoya_area_km2(ST_Intersection(zone.geom, c.geom)) / c.area_km2 AS share
+                          FROM regions_adminunit c
+                          WHERE c.edition_id = %s AND c.level = 3 AND ST_Intersects(c.geom, zone.geom)) x
+                    WHERE x.share * 1e6 > 1e-6
+                      AND x.share * x.commune_km2 >= 1e-4 * musoya_area_km2(zone.geom))
+            FROM zone
+            """,
+            [*params, GEOJSON_PRECISION, edition.id],
+        )
+        empty, geometry_json, area_km2, communes_json = cursor.fetchone()
+    if empty:
+        raise outside_mali()
+    import json
+
+    return {"type": "Feature", "geometry": json.loads(geometry_json),
+            "properties": {"area_km2": round(area_km2, 3), "communes": json.loads(communes_json),
+                           "repairs": repairs}}

@@ -1,0 +1,261 @@
+"""What people do on the site, in Debian's Chromium: visitors, editors, coordinators, offline use, languages."""
+import json
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .conftest import sign_in
+
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+
+def api_get(page, url):
+    return page.evaluate("url => fetch(url, {credentials: 'same-origin'}).then(r => r.json())", url)
+
+
+def zone_count_on_map(page) -> int:
+    page.wait_for_function("document.getElementById('map').dataset.zones !== undefined")
+    return int(page.get_attribute("#map", "data-zones"))
+
+
+def wait_for_map_update(page, previous_text):
+    page.wait_for_function("t => document.getElementById('zone-count').textContent !== t", arg=previous_text)
+
+
+def test_visitor_filters_the_map_by_theme_and_opens_a_profile(page):
+    page.goto("/")
+    all_zones = zone_count_on_map(page)
+    assert all_zones > 0
+    before = page.inner_text("#zone-count")
+    page.select_option("#filter-theme", "vbg")
+    wait_for_map_update(page, before)
+    vbg_zones = zone_count_on_map(page)
+    assert 0 < vbg_zones < all_zones
+    shown = api_get(page, "/api/v1/zones/?theme=vbg&limit=1000")
+    assert all(any(t.startswith("vbg") for t in f["properties"]["themes"]) for f in shown["features"])
+    assert "theme=vbg" in page.url  # the view can be shared
+    # Open the first zone's popup and follow the link to the organisation's profile.
+    page.evaluate("""() => { let opened = false; musoyaMap.eachLayer(l => {
+        if (!opened && l.feature && l.feature.properties.title) { l.openPopup(); opened = true; } }); }""")
+    page.get_by_role("link", name="Voir le profil").click()
+    page.wait_for_load_state("networkidle")
+    assert "/organisations/" in page.url
+    assert page.inner_text("h1")
+
+
+def draw_square(page, map_selector="#map", size=60):
+    """Draws a square with Leaflet.draw's polygon tool by clicking its corners, then the first one again."""
+    page.click(".leaflet-draw-draw-polygon")
+    box = page.locator(map_selector).bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    corners = [(cx - size, cy - size), (cx + size, cy - size), (cx + size, cy + size), (cx - size, cy + size)]
+    for x, y in corners:
+        page.mouse.click(x, y)
+        time.sleep(0.15)
+    page.mouse.click(*corners[0])
+
+
+def new_intervention(page, title):
+    page.goto("/espace/interventions/nouvelle/")
+    page.fill("#f-title", title)
+    page.check('input[name="themes"][value="vbg"]')
+    page.click("#save-intervention")
+    page.wait_for_function("document.getElementById('intervention-state').textContent.includes('draft')"
+                           " || document.getElementById('intervention-state').textContent.includes('État')")
+    page.wait_for_url("**/espace/interventions/*/")
+    return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live_url):
+    title = f"Causeries éducatives {time.time_ns()}"
+    editor = browser.new_context(base_url=live_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = editor.new_page()
+    sign_in(page, "demo-editrice")
+    intervention_id = new_intervention(page, title)
+    draw_square(page)
+    page.click("#zone-save")
+    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    page.click("#submit-intervention")
+    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('validation')")
+    editor.close()
+
+    coordinator = browser.new_context(base_url=live_url, locale="fr-FR")
+    page = coordinator.new_page()
+    sign_in(page, "demo-coordinatrice")
+    page.goto("/espace/validation/")
+    card = page.locator("article", has_text=title)
+    card.get_by_role("button", name="Valider").click()
+    page.wait_for_load_state("networkidle")
+    assert "Déclaration validée" in page.content()
+    coordinator.close()
+
+    visitor = browser.new_context(base_url=live_url, locale="fr-FR")
+    page = visitor.new_page()
+    page.goto("/")
+    zone_count_on_map(page)
+    titles = page.evaluate("""() => { const t = []; musoyaMap.eachLayer(l => {
+        if (l.feature && l.feature.properties.title) t.push(l.feature.properties.title); }); return t; }""")
+    assert title in titles
+    interventions = api_get(page, f"/api/v1/interventions/{intervention_id}/")
+    assert interventions["validation_state"] == "validated"
+    visitor.close()
+
+
+def choose_unit(page, region, cercle, commune):
+    page.select_option("#pick-region", region)
+    page.wait_for_function("document.querySelectorAll('#pick-cercle option').length > 1")
+    page.select_option("#pick-cercle", cercle)
+    page.wait_for_function("document.querySelectorAll('#pick-commune option').length > 1")
+    page.select_option("#pick-commune", commune)
+    page.click("#pick-add")
+
+
+def saved_zone(page):
+    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    zones = page.evaluate("""() => { const z = []; musoyaEditorMap.eachLayer(l => {
+        if (l.feature && l.feature.properties && l.feature.properties.zone) z.push(l.feature.id); });
+        return [...new Set(z)]; }""")
+    return max(zones)
+
+
+def test_picking_three_communes_makes_the_same_zone_as_drawing_their_outline(page):
+    sign_in(page, "demo-editrice")
+    new_intervention(page, f"Comparaison choisir / dessiner {time.time_ns()}")
+    page.check('input[name="method"][value="picked"]')
+    for commune in ("ML040101", "ML040102", "ML040103"):
+        choose_unit(page, "ML04", "ML0401", commune)
+    assert page.locator("#picked-list li").count() == 3
+    page.click("#zone-save")
+    picked_id = saved_zone(page)
+    picked = api_get(page, f"/api/v1/zones/{picked_id}/")
+
+    page.check('input[name="method"][value="drawn"]')
+    page.fill("#geojson-import", json.dumps(picked["geometry"]))
+    page.click("#geojson-load")
+    page.click("#zone-save")
+    page.wait_for_function("document.querySelectorAll('#zone-list li').length >= 2")
+    drawn_id = saved_zone(page)
+    drawn = api_get(page, f"/api/v1/zones/{drawn_id}/")
+    assert drawn_id != picked_id
+    # The outline comes back rounded to 5 decimals (about 1 m): the same zone to within that precision.
+    assert drawn["properties"]["area_km2"] == pytest.approx(picked["properties"]["area_km2"], rel=1e-4)
+    pcodes = [c["pcode"] for c in drawn["properties"]["communes"]]
+    assert pcodes == [c["pcode"] for c in picked["properties"]["communes"]]
+    for mine, theirs in zip(drawn["properties"]["communes"], picked["properties"]["communes"], strict=True):
+        assert mine["share"] == pytest.approx(theirs["share"], abs=1e-3)
+    assert [c["pcode"] for c in picked["properties"]["communes"]] == ["ML040101", "ML040102", "ML040103"]
+
+
+def wait_for_service_worker(page):
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000)
+
+
+def test_the_app_reloaded_offline_still_shows_the_map_and_the_directory(page):
+    page.goto("/")
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()  # now controlled by the service worker
+    wait_for_service_worker(page)
+    zone_count_on_map(page)
+    page.goto("/organisations/")
+    online_names = page.locator(".card h2").all_inner_texts()
+    assert online_names
+    page.context.set_offline(True)
+    page.goto("/")
+    regions_drawn = """() => { let n = 0; musoyaMap.eachLayer(l => {
+        if (l.feature && l.feature.properties.level === 1) n++; }); return n; }"""
+    page.wait_for_function("(" + regions_drawn + ")() >= 9")  # the regions, from the cache
+    assert page.is_visible("#connection-status")
+    page.goto("/organisations/")
+    assert page.locator(".card h2").all_inner_texts() == online_names
+    page.context.set_offline(False)
+
+
+def test_a_zone_drawn_offline_is_sent_when_back_online(page):
+    from geo_backend.zones.models import Zone
+
+    sign_in(page, "demo-editrice")
+    intervention_id = new_intervention(page, f"Zone hors ligne {time.time_ns()}")
+    assert not Zone.objects.filter(intervention_id=intervention_id).exists()
+    page.context.set_offline(True)
+    page.evaluate("() => window.dispatchEvent(new Event('offline'))")
+    draw_square(page)
+    page.click("#zone-save")
+    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Hors ligne')")
+    page.wait_for_selector("#pending-list li[data-status='pending']")
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("document.querySelectorAll('#pending-list li').length === 0", timeout=20000)
+    assert Zone.objects.filter(intervention_id=intervention_id).count() == 1
+
+
+def test_switching_to_english_translates_the_interface(page):
+    page.goto("/")
+    page.select_option("#language", "en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "en"
+    assert "Who does what, where" in page.inner_text("h1")
+    assert page.get_by_role("link", name="Directory").is_visible()
+    assert page.get_by_label("Theme", exact=True).is_visible()
+
+
+def test_a_visitor_never_sees_a_restricted_intervention(page, django_db_blocker):
+    from geo_backend.zones.models import Intervention
+
+    with django_db_blocker.unblock():
+        restricted = list(Intervention.objects.filter(sensitivity="restricted").values_list("id", "title"))
+    assert restricted, "the demo data should include a restricted intervention"
+    page.goto("/")
+    zone_count_on_map(page)
+    titles = page.evaluate("""() => { const t = []; musoyaMap.eachLayer(l => {
+        if (l.feature && l.feature.properties.title) t.push(l.feature.properties.title); }); return t; }""")
+    listed = api_get(page, "/api/v1/interventions/?limit=1000")
+    for intervention_id, title in restricted:
+        assert title not in titles
+        assert intervention_id not in [i["id"] for i in listed["results"]]
+        assert page.request.get(f"/api/v1/interventions/{intervention_id}/").status == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/organisations/", "/comptes/connexion/", "/a-propos/"])
+def test_main_pages_have_no_serious_accessibility_violation(page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def test_signed_in_pages_have_no_serious_accessibility_violation(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    sign_in(page, "demo-editrice")
+    for path in ("/espace/", "/espace/interventions/nouvelle/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (path, [(v["id"], v["help"]) for v in serious])
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_of_the_main_pages(browser, live_url, width):
+    """Kept in test-artifacts/screenshots/ for people to look at; the page must fit the width without sideways
+    scrolling."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(base_url=live_url, locale="fr-FR", viewport={"width": width, "height": 800},
+                                  has_touch=width < 500, is_mobile=width < 500)
+    page = context.new_page()
+    for name, path in (("carte", "/"), ("annuaire", "/organisations/"), ("connexion", "/comptes/connexion/")):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, name
+    sign_in(page, "demo-editrice")
+    page.goto("/espace/interventions/nouvelle/")
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(ARTIFACTS / f"editeur-{width}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    context.close()

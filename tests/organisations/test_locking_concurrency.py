@@ -1,0 +1,62 @@
+"""Optimistic locking under real concurrency: two database connections save the same version at the same moment.
+
+The two threads each need their own connection and must see a committed row, so these tests cannot run inside
+the usual rolled-back test transaction (transaction=True). Django empties the database after such a test, which
+would also wipe the Mali boundaries that the session fixture `mali` loaded once for every later test. So:
+- available_apps limits that flush to the organisations app (and, by TRUNCATE … CASCADE, the rows that point to
+  its tables, such as interventions): boundaries, localities and the taxonomy loaded by migrations stay;
+- pytest-django runs transactional tests after all the others anyway;
+- nothing here needs the boundaries, so no test here requests `mali`.
+"""
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from geo_backend.common.locking import StaleVersion, version_bump
+from geo_backend.organisations.models import Organisation
+from geo_backend.taxonomy.models import Theme
+
+pytestmark = pytest.mark.django_db(transaction=True, available_apps=["geo_backend.organisations"])
+
+
+def race(pk: int, names: list[str]) -> list[tuple]:
+    """Each name saved from its own thread and connection, all having read version 1 before anyone saves."""
+    barrier = threading.Barrier(len(names), timeout=30)
+    outcomes = []
+
+    def save(name: str):
+        try:
+            with transaction.atomic():
+                read = Organisation.objects.values_list("version", flat=True).get(pk=pk)
+                barrier.wait()  # every transaction is open and has read the same version
+                outcomes.append(("saved", version_bump(Organisation, pk=pk, expected_version=read, name=name)))
+        except StaleVersion as stale:
+            outcomes.append(("stale", stale.details["current_version"]))
+        except Exception as error:  # reported to the test, not lost in the thread
+            outcomes.append(("error", repr(error)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+def test_two_concurrent_saves_of_the_same_version_one_succeeds_one_is_stale():
+    org = Organisation.objects.create(name="Avant", slug="course-de-versions", kind="association")
+    outcomes = race(org.pk, ["Awa", "Fatou"])
+    assert sorted(outcomes) == [("saved", 2), ("stale", 2)]
+    org.refresh_from_db()
+    assert org.version == 2
+    assert org.name in {"Awa", "Fatou"}
+
+
+def test_the_flush_after_a_concurrent_test_keeps_the_reference_vocabulary():
+    """Runs after the test above (same module, file order): the taxonomy loaded by a migration is still there."""
+    assert Theme.objects.filter(code="vbg", parent=None).exists()
+    assert Theme.objects.filter(parent__code="vbg").count() == 7
