@@ -47,6 +47,7 @@ def coverage_query(request) -> tuple[selectors.CoverageQuery, str]:
     data = dict(params.validated_data)
     edition = edition_resolve(data.pop("edition", None))
     level, include_unvalidated, output = data.pop("level"), data.pop("include_unvalidated"), data.pop("format")
+    data.pop("geometry", None)  # units always come with their web geometry
     if "theme" in data:
         data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
     query = selectors.CoverageQuery(edition=edition, level=level, filters=InterventionFilters(**data),
@@ -96,7 +97,7 @@ ANALYTICS_PARAMETERS = [
     OpenApiParameter("edition", str),
     OpenApiParameter("include_unvalidated", bool, description="Count submitted and draft declarations too"),
     OpenApiParameter("format", str, enum=["geojson", "json", "csv"]),
-    *[p for p in FILTER_PARAMETERS if p.name not in ("limit", "offset", "validation_state")],
+    *[p for p in FILTER_PARAMETERS if p.name not in ("limit", "offset", "validation_state", "geometry")],
 ]
 
 

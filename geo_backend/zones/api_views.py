@@ -49,6 +49,7 @@ class FilterParams(serializers.Serializer):
     validation_state = serializers.ChoiceField(choices=Intervention.Validation.choices, required=False)
     funder = serializers.IntegerField(required=False, min_value=1)
     bbox = serializers.CharField(required=False)
+    geometry = serializers.ChoiceField(choices=["full", "web"], required=False)
 
     def validate_bbox(self, value):
         try:
@@ -68,6 +69,8 @@ FILTER_PARAMETERS = [
     OpenApiParameter("active_to", OpenApiTypes.DATE), OpenApiParameter("status", str),
     OpenApiParameter("validation_state", str), OpenApiParameter("funder", int),
     OpenApiParameter("bbox", str, description="lon_min,lat_min,lon_max,lat_max"),
+    OpenApiParameter("geometry", str, enum=["full", "web"],
+                     description="web: simplified (~200 m) and rounded (~10 m), for maps on slow links"),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int),
 ]
 
@@ -77,6 +80,7 @@ def filters_from(request) -> selectors.InterventionFilters:
     if not params.is_valid():
         raise DomainError("invalid_parameters", "Filtres invalides.", "Invalid filters.", details=params.errors)
     data = dict(params.validated_data)
+    data.pop("geometry", None)
     if "theme" in data:
         data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
     return selectors.InterventionFilters(**data)
@@ -225,8 +229,9 @@ class ZoneListView(APIView):
                    responses={(200, GEOJSON): OpenApiTypes.OBJECT})
     def get(self, request):
         limit, offset = page_params(request)
-        collection, count = selectors.zones_feature_collection(audience(request), filters_from(request),
-                                                               limit=limit, offset=offset)
+        collection, count = selectors.zones_feature_collection(
+            audience(request), filters_from(request), limit=limit, offset=offset,
+            web_geometry=request.query_params.get("geometry") == "web")
         links = json.dumps(page_links(request, count=count, limit=limit, offset=offset))
         # Add the paging members to the PostGIS-built text without parsing the features again.
         body = collection[:-1] + ", " + links[1:]

@@ -28,6 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from geo_backend.analytics.services import coverage_atoms_deferred
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations import services as organisation_services
 from geo_backend.organisations.access import DONOR_GROUP, Audience
@@ -623,7 +624,9 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
                               "The demo data is already present.", status_code=409)
         planner = _Planner(random.Random(seed), _Reference(edition), today or timezone.localdate())
         plan = planner.build(organisations, zones)
-        _write_plan(plan)
+        # Each commune's coverage atoms are computed once, after all its zones are written.
+        with coverage_atoms_deferred():
+            _write_plan(plan)
     return plan
 
 

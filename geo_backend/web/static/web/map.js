@@ -89,10 +89,21 @@
     return params;
   }
 
+  /* All pages of zones (the API gives at most 1000 at a time), in the light "web" geometry. */
+  function fetchAllZones(url, collected) {
+    return fetch(url).then(function (r) { return r.json(); }).then(function (data) {
+      collected.features = collected.features.concat(data.features);
+      collected.count = data.count;
+      return data.next ? fetchAllZones(data.next, collected) : collected;
+    });
+  }
+
   function loadZones() {
     var params = filterQuery();
     params.set("limit", "1000");
-    return fetch("/api/v1/zones/?" + params.toString()).then(function (r) { return r.json(); }).then(function (data) {
+    params.set("geometry", "web");
+    return fetchAllZones("/api/v1/zones/?" + params.toString(), {type: "FeatureCollection", features: []})
+      .then(function (data) {
       zonesLayer.clearLayers();
       zonesLayer.addData(data);
       var counter = document.getElementById("zone-count");
