@@ -287,7 +287,8 @@ def psql_command(sql: str) -> tuple[list[str], dict]:
                "-h", db["HOST"] or "localhost", "-U", db["USER"], "-d", db["NAME"], "-c", sql]
     if db.get("PORT"):
         command[1:1] = ["-p", str(db["PORT"])]
-    env = dict(os.environ)
+    # The same session settings as the app's own connections (settings: -c jit=off), so the floor is fair.
+    env = {**os.environ, "PGOPTIONS": db.get("OPTIONS", {}).get("options", "")}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     return command, env

@@ -3,6 +3,9 @@
 Each capability adds its own module here and appends its workload functions to WORKLOADS.
 """
 from . import boundaries
+from .analytics import coverage_api, coverage_rebuild, zone_update
+from .registry import all_zones_admin, all_zones_visitor, listing_queries
+from .site import home_page
 
 WORKLOADS = [
     boundaries.area_latency,
@@ -10,6 +13,14 @@ WORKLOADS = [
     boundaries.locality_search_latency,
     boundaries.payload_sizes,
     boundaries.slivers,
+    listing_queries,
+    all_zones_admin,
+    all_zones_visitor,
+    coverage_api,
+    zone_update,
+    # It truncates the coverage atoms inside a transaction (rolled back), which blocks their readers meanwhile.
+    coverage_rebuild,
+    home_page,
     # Last: it truncates the reference tables inside a transaction (rolled back), which blocks their readers.
     boundaries.full_load,
 ]
