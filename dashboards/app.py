@@ -1,40 +1,327 @@
 """The Plotly Dash dashboard, mounted by geo_backend/wsgi.py at /tableau-de-bord/ (same origin as the site).
 
-plotly.js and Dash's own assets are served locally by Dash (serve_locally), never from a CDN.
+One Dash app, five views (dashboards/pages/), routed on the path with dcc.Location. The query string holds the
+filters: a view reads it when it is built, and the browser rewrites it on every filter change (URL_WRITER, which
+mirrors state.to_query), so the address always reopens the same view.
+
+Who is asking and in which language come from the site's own cookies (Django's session and language cookie), read
+in data.py. Light on the wire: plotly.js and Dash's assets are served locally, fingerprinted and cached for a year;
+map geometries are served once at a fingerprinted address that Plotly fetches and the browser caches; a filter
+change answers with the measured values only (a dash.Patch) and one page of the table; JSON, scripts and
+geometries are gzip-compressed here, since Django's middleware does not see the dashboard's requests.
 """
-from dash import Dash, Input, Output, dcc, html
+import gzip
+import json
+import threading
 
-from . import data, figures
+import flask
+from dash import Dash, Input, Output, State, dcc, html
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-DASHBOARD_PREFIX = "/tableau-de-bord"
-LEVELS = {1: "Régions", 2: "Cercles", 3: "Communes"}
+from . import data, state
+from .pages import BY_PATH, PAGES, common
+
+DASHBOARD_PREFIX = common.DASHBOARD_PREFIX
+ONE_YEAR = 31_536_000
+UNFINGERPRINTED_MAX_AGE = 86_400
+COMPRESSIBLE = {"application/json", "text/html", "application/javascript", "text/javascript", "text/css",
+                "application/geo+json"}
+MIN_COMPRESS_BYTES = 1000
+# The base map Plotly asks for (world_110m.json…): empty, since the maps draw only the boundaries they are given.
+EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
+    layer: {"type": "GeometryCollection", "geometries": []}
+    for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}})
+# Not compressed: it carries the CSRF token and so must not be open to compression side channels (BREACH).
+NOT_COMPRESSED = {"/_dash-layout"}
+
+STYLE = """
+:root { --ink: #1d1d1f; --muted: #4a4a4f; --accent: #7a1f5c; --paper: #fffdf8; --line: #d6d0c4; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       background: var(--paper); margin: 0; line-height: 1.45; }
+a { color: var(--accent); }
+:focus-visible { outline: 3px solid #d95f02; outline-offset: 2px; }
+.top { display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: center; padding: .6rem 1rem;
+       background: var(--accent); color: #fff; }
+.top a { color: #fff; }
+.brand { font-weight: 700; font-size: 1.2rem; text-decoration: none; }
+.views { display: flex; gap: .9rem; flex-wrap: wrap; }
+.views a { text-decoration: none; padding: .1rem 0; border-bottom: 2px solid transparent; }
+.views a.active { border-bottom-color: #fff; font-weight: 600; }
+.who { margin-left: auto; font-size: .9rem; }
+.language { display: flex; gap: .3rem; align-items: center; font-size: .9rem; }
+.language button { background: transparent; color: #fff; border: 1px solid #fff; border-radius: 3px;
+                   padding: .1rem .45rem; cursor: pointer; font: inherit; }
+.language button[aria-pressed=true] { background: #fff; color: var(--accent); }
+main { padding: .5rem 1rem 1rem; max-width: 88rem; margin: 0 auto; }
+h1 { font-size: 1.45rem; margin: .6rem 0 .2rem; }
+h2 { font-size: 1.1rem; margin: .4rem 0; }
+.intro { color: var(--muted); margin: 0 0 .6rem; max-width: 60rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1.2rem; align-items: flex-start; padding: .5rem .7rem;
+           border: 1px solid var(--line); border-radius: 4px; background: #fff; }
+.filter { min-width: 12rem; flex: 1 1 12rem; }
+.filter.wide { flex: 2 1 20rem; }
+.filter-label { display: block; font-weight: 600; font-size: .85rem; margin-bottom: .15rem; }
+.filter label { margin-right: .6rem; font-size: .9rem; }
+.status { margin: .4rem 0; }
+.summary { margin: .2rem 0; }
+.demo-note { margin: .2rem 0; font-weight: 600; color: #7a4a00; }
+.demo-note:not(:empty) { background: #fff4d6; border: 1px solid #e0b54a; padding: .25rem .5rem; border-radius: 3px;
+                         display: inline-block; }
+.map-and-detail { display: grid; grid-template-columns: minmax(0, 1fr) 24rem; gap: 1rem; align-items: start; }
+.detail { border-left: 3px solid var(--accent); padding-left: .75rem; max-height: 560px; overflow: auto; }
+.two-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
+.table-block { margin-top: 1rem; }
+.table-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; }
+.exports { display: flex; gap: .5rem; }
+.button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .35rem .8rem; font: inherit;
+          cursor: pointer; }
+.permalink { display: flex; gap: .4rem; align-items: center; margin: .6rem 0; font-size: .9rem; }
+.permalink input { flex: 1; font: inherit; padding: .2rem .4rem; border: 1px solid #8a8478; border-radius: 3px; }
+.hint { color: var(--muted); font-size: .85rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+footer.attribution { font-size: .8rem; color: var(--muted); padding: .5rem 1rem 1rem; max-width: 88rem;
+                     margin: 0 auto; }
+footer.attribution ul { margin: 0; padding-left: 1rem; }
+@media (max-width: 800px) { .map-and-detail { grid-template-columns: 1fr; } .who { margin-left: 0; } }
+"""
+
+INDEX = """<!DOCTYPE html>
+<html lang="fr">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+        <style>""" + STYLE + """</style>
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+# Mirrors state.to_query: the filters' values -> the query string, written in the address bar without reloading
+# (and without telling Dash, so nothing is recomputed); the menu links and the language form keep the filters.
+URL_WRITER = """
+function(level, metric, themes, network, funder, period, bounds) {
+    var parts = [];
+    if (level && level !== %(default_level)s) { parts.push('niveau=' + level); }
+    if (metric && metric !== '%(default_metric)s') { parts.push('mesure=' + encodeURIComponent(metric)); }
+    if (themes && themes.length) { parts.push('themes=' + themes.map(encodeURIComponent).join(',')); }
+    if (network) { parts.push('reseau=' + network); }
+    if (funder) { parts.push('bailleur=' + funder); }
+    if (period && bounds && (period[0] !== bounds[0] || period[1] !== bounds[1])) {
+        parts.push('de=' + period[0]);
+        parts.push('a=' + period[1]);
+    }
+    var search = parts.length ? '?' + parts.join('&') : '';
+    window.history.replaceState(window.history.state, '', window.location.pathname + search);
+    var links = %(paths)s.map(function (path) { return path + search; });
+    return links.concat([window.location.href, window.location.pathname + search]);
+}
+"""
+
+
+class DashboardApp(Dash):
+    def interpolate_index(self, **kwargs):
+        page = super().interpolate_index(**kwargs)
+        language = data.language_from_cookies(flask.request.cookies) if flask.has_request_context() else "fr"
+        with translation.override(language):
+            loading = _("Chargement du tableau de bord…")
+        return (page.replace('<html lang="fr">', f'<html lang="{language}">', 1)
+                .replace("Loading...", loading, 1))
+
+
+def page_url(page) -> str:
+    return f"{DASHBOARD_PREFIX}/{page.PATH}" if page.PATH else f"{DASHBOARD_PREFIX}/"
+
+
+def shell():
+    """The frame around the views: menu, who is signed in, language switch, permalink, attribution."""
+    cookies = flask.request.cookies if flask.has_request_context() else {}
+    language = data.language_from_cookies(cookies)
+    with translation.override(language):
+        token, new_secret = data.csrf_token(cookies)
+        if new_secret and flask.has_request_context():
+            flask.after_this_request(_set_csrf_cookie(new_secret))
+        user, audience = data.person_from_cookies(cookies)
+        if user:
+            who = [_("Connecté·e : %(user)s") % {"user": user}, " · ",
+                   _("chiffres complets") if audience.sees_restricted_analytics else _("chiffres publics")]
+        else:
+            who = [_("Visiteur : chiffres publics"), " · ",
+                   html.A(_("Se connecter"), href="/comptes/connexion/?next=" + DASHBOARD_PREFIX + "/",
+                          id="sign-in")]
+        return html.Div([
+            dcc.Location(id="url", refresh="callback-nav"),
+            html.Header(className="top", children=[
+                html.A("Musoya", href="/", className="brand", title=_("Retour au site")),
+                html.Nav(className="views", **{"aria-label": _("Vues du tableau de bord")}, children=[
+                    dcc.Link(str(page.TITLE), id=f"nav-{page.NAME}", href=page_url(page)) for page in PAGES
+                ]),
+                html.Div(who, className="who", id="who"),
+                html.Form(className="language", action="/i18n/setlang/", method="post", children=[
+                    dcc.Input(type="hidden", name="csrfmiddlewaretoken", value=token, id="csrf"),
+                    dcc.Input(type="hidden", name="next", value=f"{DASHBOARD_PREFIX}/", id="language-next"),
+                    html.Span(_("Langue"), className="visually-hidden"),
+                    html.Button("FR", name="language", value="fr", type="submit", title="Français", lang="fr",
+                                **{"aria-pressed": "true" if language == "fr" else "false"}),
+                    html.Button("EN", name="language", value="en", type="submit", title="English", lang="en",
+                                **{"aria-pressed": "true" if language == "en" else "false"}),
+                ]),
+            ]),
+            html.Main(id="page", lang=language),
+            html.Div(className="permalink", style={"maxWidth": "88rem", "margin": "0 auto", "padding": "0 1rem"},
+                     children=[
+                         html.Label(_("Lien vers cette vue :"), htmlFor="permalink"),
+                         dcc.Input(id="permalink", readOnly=True, value="", type="text"),
+                         dcc.Clipboard(target_id="permalink", title=_("Copier le lien")),
+                     ]),
+            html.Footer(className="attribution", children=html.Ul([
+                html.Li(_("Limites administratives : DNCT (Mali) / UN OCHA, COD-AB Mali 2015, traitement ITOS, "
+                          "via HDX.")),
+                html.Li(_("Population 2015/2017 par sexe : DNCT / DNP, OCHA Mali, via HDX (CC BY 4.0).")),
+            ])),
+        ])
+
+
+def _set_csrf_cookie(secret: str):
+    from django.conf import settings
+
+    def set_cookie(response):
+        response.set_cookie(settings.CSRF_COOKIE_NAME, secret, max_age=settings.CSRF_COOKIE_AGE,
+                            path=settings.CSRF_COOKIE_PATH, domain=settings.CSRF_COOKIE_DOMAIN,
+                            secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+                            samesite=settings.CSRF_COOKIE_SAMESITE)
+        return response
+
+    return set_cookie
 
 
 def create_dash_app() -> Dash:
-    app = Dash(
+    app = DashboardApp(
         __name__,
         requests_pathname_prefix=DASHBOARD_PREFIX + "/",
         routes_pathname_prefix="/",
         serve_locally=True,
         title="Musoya · Tableau de bord",
         update_title=None,
+        suppress_callback_exceptions=True,  # each view's components exist only while it is shown
         use_async=False,  # callbacks query the database through Django, which is synchronous
+        index_string=INDEX,
     )
-    app.layout = html.Main(
-        [
-            html.H1("Tableau de bord Musoya"),
-            html.P(html.A("← Retour au site", href="/")),
-            html.Label("Niveau administratif", htmlFor="level"),
-            dcc.RadioItems(id="level", options=[{"label": v, "value": k} for k, v in LEVELS.items()], value=1,
-                           inline=True),
-            dcc.Graph(id="women-map", config={"displaylogo": False}),
-        ],
-        lang="fr",
+    app.layout = shell
+    _serve(app.server)
+
+    @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
+                  Input("url", "pathname"), State("url", "search"))
+    def route(pathname, search):
+        path = app.strip_relative_path(pathname or "") or ""
+        with translation.override(data.language_from_cookies(flask.request.cookies)):
+            page = BY_PATH.get(path)
+            classes = ["active" if page is p else "" for p in PAGES]
+            if page is None:
+                return *classes, [html.H1(_("Page introuvable")),
+                                  dcc.Link(_("Retour au tableau de bord"), href=f"{DASHBOARD_PREFIX}/")]
+            return *classes, page.layout(state.from_query(search), common.load_options())
+
+    app.clientside_callback(
+        URL_WRITER % {"default_level": state.DEFAULT_LEVEL, "default_metric": state.DEFAULT_METRIC,
+                      "paths": [page_url(page) for page in PAGES]},
+        *[Output(f"nav-{page.NAME}", "href") for page in PAGES],
+        Output("permalink", "value"), Output("language-next", "value"),
+        *common.FILTER_INPUTS, common.BOUNDS_STATE,
     )
-
-    @app.callback(Output("women-map", "figure"), Input("level", "value"))
-    def update_map(level):
-        frame, geojson = data.admin_units_frame(level=level)
-        return figures.women_choropleth(frame, geojson, title=f"Femmes par unité (2017) — {LEVELS[level]}")
-
+    for page in PAGES:
+        page.register(app)
+    # Dash finishes setting itself up (among others, the list of scripts it agrees to serve) on its first request,
+    # in whichever thread comes first: a worker's first requests arriving together could find that half done and
+    # refuse a script. So make that first request here, before the worker serves anyone.
+    app.server.test_client().get("/")
     return app
+
+
+def _serve(server: flask.Flask) -> None:
+    """Geometries at a fingerprinted address, gzip, and Django's database connection hygiene."""
+    compressed: dict[str, bytes] = {}
+    lock = threading.Lock()
+
+    @server.before_request
+    def database_ready():
+        data.database_request_started()
+
+    @server.teardown_request
+    def database_done(_error=None):
+        data.database_request_started()
+
+    @server.route("/geo/<int:level>-<digest>.geojson")
+    def geometry(level: int, digest: str):
+        if level not in state.LEVELS:
+            flask.abort(404)
+        found = data.geometry(level)
+        response = flask.Response(found.text, mimetype="application/json")
+        if digest == found.digest:
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+            response.cache_control.immutable = True
+        else:  # an old address (boundaries reloaded since): the current geometries, not to be cached
+            response.cache_control.no_cache = True
+        return response
+
+    @server.route("/topojson/<name>.json")
+    def topology(name: str):
+        response = flask.Response(EMPTY_TOPOLOGY, mimetype="application/json")
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR
+        return response
+
+    @server.after_request
+    def finish(response: flask.Response) -> flask.Response:
+        cache_headers(response)
+        return compress(response)
+
+    def cache_headers(response: flask.Response) -> None:
+        """Dash loads some scripts without a fingerprint in their address (plotly.js, the lazily loaded parts of
+        its components): they change only with the installed packages, so browsers may keep them a day. Its
+        favicon's address carries Dash's version: a year."""
+        request = flask.request
+        if response.status_code not in (200, 304) or response.cache_control.max_age:
+            return
+        if request.path.startswith("/_dash-component-suites/"):
+            response.cache_control.public = True
+            response.cache_control.max_age = UNFINGERPRINTED_MAX_AGE
+        elif request.path == "/_favicon.ico" and request.args.get("v"):  # versioned with Dash
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+
+    def compress(response: flask.Response) -> flask.Response:
+        """gzip for text answers over 1 KB when the browser accepts it; the long-lived ones compressed once."""
+        request = flask.request
+        if (response.status_code != 200 or response.direct_passthrough or response.mimetype not in COMPRESSIBLE
+                or "Content-Encoding" in response.headers or request.path in NOT_COMPRESSED):
+            return response
+        response.vary.add("Accept-Encoding")
+        if "gzip" not in request.headers.get("Accept-Encoding", ""):
+            return response
+        body = response.get_data()
+        if len(body) < MIN_COMPRESS_BYTES:
+            return response
+        lasting = (response.cache_control.max_age or 0) >= UNFINGERPRINTED_MAX_AGE
+        key = request.full_path
+        with lock:
+            packed = compressed.get(key) if lasting else None
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=6)
+            if lasting:
+                with lock:
+                    compressed[key] = packed
+        response.set_data(packed)
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(packed))
+        return response

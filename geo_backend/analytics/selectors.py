@@ -159,61 +159,57 @@ def coverage_change(audience: Audience, query: CoverageQuery, *, before, after) 
     return sorted(changes, key=lambda row: (-row["women_lost"], row["pcode"]))
 
 
-# For each atom (and, for coarse zones, each whole commune) the distinct interventions covering it. A zone seen
-# only coarsely covers its whole communes, so the commune's uncovered remainder is added as one more piece.
+# Which interventions cover which atom, and which cover whole communes (zones the audience sees only coarsely).
 PIECES = """
-  coarse AS (
-    SELECT zc.commune_id, array_agg(DISTINCT sel.intervention_id) AS interventions
-    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id WHERE NOT sel.precise GROUP BY zc.commune_id
-  ),
   precise_ids AS (SELECT coalesce(array_agg(zone_id), '{}') AS ids FROM sel WHERE precise),
-  touched AS (
-    SELECT commune_id FROM coarse
-    UNION SELECT DISTINCT a.commune_id FROM analytics_coverageatom a, precise_ids p WHERE a.zone_ids && p.ids
+  atom_interventions AS (
+    SELECT DISTINCT a.id AS atom_id, a.commune_id, a.area_km2, s.intervention_id
+    FROM analytics_coverageatom a CROSS JOIN LATERAL unnest(a.zone_ids) AS zid
+    JOIN sel s ON s.zone_id = zid AND s.precise
+    WHERE a.zone_ids && (SELECT ids FROM precise_ids)
   ),
-  atom_pieces AS (
-    SELECT a.commune_id, a.area_km2,
-           ARRAY(SELECT DISTINCT s.intervention_id FROM unnest(a.zone_ids) AS zid
-                 JOIN sel s ON s.zone_id = zid AND s.precise) AS interventions
-    FROM analytics_coverageatom a JOIN touched t ON t.commune_id = a.commune_id
-  ),
-  pieces AS (
-    SELECT ap.commune_id, ap.area_km2, ap.interventions || coalesce(co.interventions, '{}') AS interventions
-    FROM atom_pieces ap LEFT JOIN coarse co ON co.commune_id = ap.commune_id
-    UNION ALL
-    SELECT co.commune_id, greatest(c.area_km2 - coalesce(sum(a.area_km2), 0), 0), co.interventions
-    FROM coarse co JOIN regions_adminunit c ON c.id = co.commune_id
-    LEFT JOIN analytics_coverageatom a ON a.commune_id = co.commune_id
-    GROUP BY co.commune_id, c.area_km2, co.interventions
+  coarse AS (
+    SELECT DISTINCT zc.commune_id, sel.intervention_id
+    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id WHERE NOT sel.precise
   )
 """
 
+# Shared areas of each pair of interventions, per commune: two exact zones share the atoms both cover; an exact
+# zone and a coarse one share the exact zone's atoms in the coarse one's communes; two coarse ones share the
+# whole commune.
 OVERLAP_PAIRS = """
+  pair_pieces AS (
+    SELECT x.commune_id, x.area_km2, x.intervention_id AS first_id, y.intervention_id AS second_id
+    FROM atom_interventions x
+    JOIN atom_interventions y ON y.atom_id = x.atom_id AND x.intervention_id < y.intervention_id
+    UNION ALL
+    SELECT x.commune_id, x.area_km2, least(x.intervention_id, c.intervention_id),
+           greatest(x.intervention_id, c.intervention_id)
+    FROM atom_interventions x JOIN coarse c ON c.commune_id = x.commune_id AND c.intervention_id <> x.intervention_id
+    UNION ALL
+    SELECT a.commune_id, u.area_km2, a.intervention_id, b.intervention_id
+    FROM coarse a JOIN coarse b ON b.commune_id = a.commune_id AND a.intervention_id < b.intervention_id
+    JOIN regions_adminunit u ON u.id = a.commune_id
+  ),
   interventions AS (
-    SELECT i.id, i.organisation_id, o.name AS organisation_name, i.title,
-           daterange(i.start_date, i.end_date, '[]') AS period,
+    SELECT i.id, i.organisation_id, daterange(i.start_date, i.end_date, '[]') AS period,
            ARRAY(SELECT DISTINCT coalesce(parent.code, t.code)
                  FROM zones_intervention_themes it JOIN taxonomy_theme t ON t.id = it.theme_id
                  LEFT JOIN taxonomy_theme parent ON parent.id = t.parent_id
                  WHERE it.intervention_id = i.id) AS domains
-    FROM zones_intervention i JOIN organisations_organisation o ON o.id = i.organisation_id
+    FROM zones_intervention i
     WHERE i.id = ANY(%(intervention_ids)s::bigint[])
-  ),
-  pair_pieces AS (
-    SELECT p.commune_id, p.area_km2, a.id AS first_id, b.id AS second_id
-    FROM pieces p
-    CROSS JOIN LATERAL unnest(p.interventions) AS first(intervention_id)
-    CROSS JOIN LATERAL unnest(p.interventions) AS second(intervention_id)
-    JOIN interventions a ON a.id = first.intervention_id
-    JOIN interventions b ON b.id = second.intervention_id
-    WHERE a.id < b.id AND a.organisation_id <> b.organisation_id AND a.domains && b.domains
-      AND a.period && b.period AND p.area_km2 > 0
   ),
   pair_communes AS (
     SELECT pp.first_id, pp.second_id, pp.commune_id, sum(pp.area_km2) AS shared_km2,
            sum(pp.area_km2 / c.area_km2 * coalesce(pop.female, 0)) AS women_shared
-    FROM pair_pieces pp JOIN regions_adminunit c ON c.id = pp.commune_id
+    FROM pair_pieces pp
+    JOIN interventions a ON a.id = pp.first_id
+    JOIN interventions b ON b.id = pp.second_id
+    JOIN regions_adminunit c ON c.id = pp.commune_id
     LEFT JOIN regions_population pop ON pop.unit_id = c.id AND pop.year = %(year)s
+    WHERE a.organisation_id <> b.organisation_id AND a.domains && b.domains AND a.period && b.period
+      AND pp.area_km2 > 0
     GROUP BY pp.first_id, pp.second_id, pp.commune_id
   )
 """

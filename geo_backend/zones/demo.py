@@ -28,7 +28,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from geo_backend.analytics.services import coverage_atoms_deferred
+from geo_backend.analytics.services import coverage_atoms_deferred, coverage_atoms_refresh
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations import services as organisation_services
 from geo_backend.organisations.access import DONOR_GROUP, Audience
@@ -37,7 +37,7 @@ from geo_backend.regions.models import AdminUnit, Edition, Locality, Population
 from geo_backend.taxonomy.models import ActionKind, Funder, TargetGroup, Theme
 
 from . import services as zone_services
-from .models import Intervention, Sensitivity, Zone
+from .models import Intervention, Sensitivity, Zone, ZoneCommune
 
 FICTIF = " (exemple fictif)"
 DEMO_PASSWORD = "musoya-demo"
@@ -168,15 +168,20 @@ def demo_delete() -> dict[str, int]:
 
     Interventions go first (their organisation is PROTECTed), with their zones; then memberships and
     organisations (contacts and roles cascade), funders and accounts. The donor group stays: real donors use it.
+    As intervention_delete does, the coverage atoms of the communes the zones covered are recomputed, here once
+    for all of them.
     """
     interventions = Intervention.objects.filter(Q(is_demo=True) | Q(organisation__is_demo=True))
+    touched = set(ZoneCommune.objects.filter(zone__intervention__in=interventions)
+                  .values_list("commune_id", flat=True))
     deleted = {"zones": Zone.objects.filter(intervention__in=interventions).delete()[1].get("zones.Zone", 0)}
     deleted["interventions"] = interventions.delete()[1].get("zones.Intervention", 0)
+    coverage_atoms_refresh(touched)
     Membership.objects.filter(Q(network__is_demo=True) | Q(member__is_demo=True)).delete()
-    deleted["organisations"] = Organisation.objects.filter(is_demo=True).delete()[1].get(
+    deleted["organisations et réseaux"] = Organisation.objects.filter(is_demo=True).delete()[1].get(
         "organisations.Organisation", 0)
-    deleted["funders"] = Funder.objects.filter(is_demo=True).delete()[1].get("taxonomy.Funder", 0)
-    deleted["accounts"] = get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()[1].get(
+    deleted["bailleurs"] = Funder.objects.filter(is_demo=True).delete()[1].get("taxonomy.Funder", 0)
+    deleted["comptes"] = get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()[1].get(
         get_user_model()._meta.label, 0)
     return deleted
 

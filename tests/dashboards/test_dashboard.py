@@ -1,46 +1,152 @@
-"""The dashboard is served by the same WSGI application as the site, at /tableau-de-bord/."""
+"""The dashboard is served by the same WSGI application as the site, at /tableau-de-bord/: pages, callbacks,
+geometries and scripts, with the caching and compression the issue asks for."""
+import base64
+import csv
+import gzip
+import io
 import json
 
-import pandas as pd
 import pytest
 from werkzeug.test import Client
 
-from dashboards import figures
-
-
-def test_women_choropleth_maps_each_unit_to_its_women():
-    frame = pd.DataFrame({"pcode": ["A", "B"], "name": ["Alpha", "Bêta"], "women_2017": [10, None]})
-    geojson = {"type": "FeatureCollection", "features": []}
-    figure = figures.women_choropleth(frame, geojson, title="Test")
-    trace = figure.data[0]
-    assert list(trace.locations) == ["A", "B"]
-    assert list(trace.z) == [10, 0]
-    assert trace.featureidkey == "properties.pcode"
+PREFIX = "/tableau-de-bord"
 
 
 @pytest.fixture
 def wsgi_client(db):
+    from dashboards import data
+    from dashboards.pages import common
     from geo_backend.wsgi import application
 
+    data.clear_caches()
+    common.TABLES.clear()
     return Client(application)
 
 
+def filter_values(level=2, metric="organisations", themes=(), network=None, funder=None, period=(2012, 2030)):
+    return {"f-level": level, "f-metric": metric, "f-themes": list(themes), "f-network": network,
+            "f-funder": funder, "f-period": list(period)}
+
+
+def call(client, output_start: str, values: dict, *, changed: str | None = None, state: dict | None = None,
+         extra: dict | None = None) -> tuple[dict, int]:
+    """Posts a callback the way dash-renderer does; returns the decoded response and its size on the wire."""
+    dependencies = json.loads(client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if d["output"].startswith(output_start)]
+    known = {**values, "f-bounds": [2012, 2030], **(state or {}), **(extra or {})}
+
+    def described(item):
+        key = item["id"] if item["property"] in ("value", "data") else f"{item['id']}.{item['property']}"
+        return {**item, "value": known.get(key)}
+
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in dependency["output"].strip(".").split("...")]
+    payload = {"output": dependency["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
+               "inputs": [described(i) for i in dependency["inputs"]],
+               "state": [described(s) for s in dependency["state"]],
+               "changedPropIds": [changed] if changed else []}
+    response = client.post(f"{PREFIX}/_dash-update-component", json=payload, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200, response.get_data()[:500]
+    body = response.get_data()
+    decoded = gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+    return json.loads(decoded)["response"], len(body)
+
+
 def test_dashboard_page_is_served_at_the_same_address(wsgi_client):
-    response = wsgi_client.get("/tableau-de-bord/")
+    response = wsgi_client.get(f"{PREFIX}/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Musoya" in page
+    assert "Musoya" in page and '<html lang="fr">' in page
     # Dash's scripts come from this server, not from a CDN.
-    assert "/tableau-de-bord/_dash-component-suites/" in page
+    assert f"{PREFIX}/_dash-component-suites/" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_language_cookie_sets_the_page_language(wsgi_client):
+    wsgi_client.set_cookie("django_language", "en")
+    assert '<html lang="en">' in wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+
+
+def test_fingerprinted_scripts_are_cached_a_year_and_compressed(wsgi_client):
+    page = wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+    script = next(part.split('"')[0] for part in page.split('src="')[1:] if "dash_renderer" in part)
+    response = wsgi_client.get(script, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.cache_control.max_age == 31_536_000
+    assert response.headers["Content-Encoding"] == "gzip"
+    plotly = wsgi_client.get(f"{PREFIX}/_dash-component-suites/plotly/package_data/plotly.min.js",
+                             headers={"Accept-Encoding": "gzip"})
+    assert plotly.cache_control.max_age == 86_400 and plotly.headers["Content-Encoding"] == "gzip"
+    assert len(plotly.get_data()) < 1_600_000  # 4.8 MB before compression
+
+
+def test_the_empty_base_map_replaces_plotlys_cdn(wsgi_client):
+    response = wsgi_client.get(f"{PREFIX}/topojson/world_110m.json")
+    assert json.loads(response.get_data())["type"] == "Topology"
+
+
+def test_shell_layout_offers_the_views_and_a_language_form(wsgi_client):
+    layout = json.dumps(json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout").get_data()))
+    for path in ("zones-blanches", "chevauchements", "reseaux", "bailleurs"):
+        assert f"{PREFIX}/{path}" in layout
+    assert "/i18n/setlang/" in layout and "csrfmiddlewaretoken" in layout
+
+
+@pytest.mark.realdata
+def test_geometry_is_served_once_at_a_fingerprinted_address(wsgi_client, mali):
+    from dashboards.pages import common
+
+    address = common.geometry_url(3)
+    assert address.startswith(f"{PREFIX}/geo/3-")
+    response = wsgi_client.get(address, headers={"Accept-Encoding": "gzip"})
+    assert response.cache_control.max_age == 31_536_000 and response.cache_control.immutable
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(json.loads(gzip.decompress(response.get_data()))["features"]) == 701
+    stale = wsgi_client.get(f"{PREFIX}/geo/3-0000000000000000.geojson")
+    assert stale.status_code == 200 and stale.cache_control.no_cache
 
 
 @pytest.mark.realdata
 def test_map_callback_answers_with_the_regions(wsgi_client, mali):
-    payload = {"output": "women-map.figure", "outputs": {"id": "women-map", "property": "figure"},
-               "inputs": [{"id": "level", "property": "value", "value": 1}], "changedPropIds": ["level.value"]}
-    response = wsgi_client.post("/tableau-de-bord/_dash-update-component", json=payload)
-    assert response.status_code == 200
-    figure = json.loads(response.get_data())["response"]["women-map"]["figure"]
-    assert len(figure["data"][0]["locations"]) == 9
-    assert sum(figure["data"][0]["z"]) == 9_509_945
+    response, _size = call(wsgi_client, "..cov-map.figure", filter_values(level=1))
+    figure = response["cov-map"]["figure"]
+    assert len(figure["data"][1]["locations"]) == 9
+    assert isinstance(figure["data"][1]["geojson"], str)  # an address, not the geometry
+    rows = response["cov-table"]["data"]
+    assert len(rows) == 9 and sum(row["women"] for row in rows) == 9_509_945
+    assert "9 509 945" in response["cov-summary"]["children"][0]
+
+
+@pytest.mark.realdata
+def test_a_filter_change_on_communes_sends_values_only(wsgi_client, mali):
+    first, first_size = call(wsgi_client, "..cov-map.figure", filter_values(level=3))
+    assert len(first["cov-map"]["figure"]["data"][1]["locations"]) == 701
+    changed, size = call(wsgi_client, "..cov-map.figure", filter_values(level=3, themes=["vbg"]),
+                         changed="f-themes.value")
+    patch = changed["cov-map"]["figure"]
+    assert "__dash_patch_update" in patch
+    assert "geojson" not in json.dumps(patch) and "locations" not in json.dumps(patch)
+    assert size < 50_000 and size < first_size
+    assert len(changed["cov-table"]["data"]) == 15  # one page of the table
+
+
+@pytest.mark.realdata
+def test_csv_export_callback_sends_the_whole_table(wsgi_client, mali):
+    response, _size = call(wsgi_client, "cov-download.data", filter_values(level=2),
+                           extra={"cov-csv.n_clicks": 1, "cov-xlsx.n_clicks": 0, "cov-table.sort_by": []},
+                           changed="cov-csv.n_clicks")
+    download = response["cov-download"]["data"]
+    assert download["filename"].startswith("musoya-couverture-") and download["filename"].endswith(".csv")
+    text = base64.b64decode(download["content"]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["P-code", "Cercle", "Région"] and len(rows) == 1 + 50
+
+
+def test_a_new_app_is_ready_before_its_first_request(db):
+    """Dash sets itself up on its first request; concurrent first requests of a gunicorn worker once found the list
+    of scripts it serves half built. create_dash_app finishes that set-up itself."""
+    from dashboards.app import create_dash_app
+
+    app = create_dash_app()
+    assert "dcc/dash_core_components.js" in app.registered_paths["dash"]
+    assert "package_data/plotly.min.js" in app.registered_paths["plotly"]

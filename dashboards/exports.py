@@ -1,0 +1,49 @@
+"""Exports of the current table: CSV (UTF-8 with BOM, so spreadsheets read the accents) and XLSX. Pure."""
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .figures import Table
+
+
+def filename(table: Table, extension: str, today: dt.date | None = None) -> str:
+    return f"musoya-{table.name}-{(today or dt.date.today()).isoformat()}.{extension}"
+
+
+def to_csv(table: Table) -> bytes:
+    """The table with its labels as header; numbers written as numbers (decimal point), empty cells empty."""
+    text = table.labelled().to_csv(index=False, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def to_xlsx(table: Table, *, sheet: str = "Musoya") -> bytes:
+    """The table in one sheet: bold header, frozen first row, columns sized to their content; then the notes."""
+    workbook = Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet[:31]
+    frame = table.labelled()
+    worksheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        worksheet.append([None if _missing(v) else v for v in row])
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(frame.columns, start=1):
+        longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200) if not _missing(v)])
+        worksheet.column_dimensions[get_column_letter(index)].width = min(60, longest + 2)
+    for note in table.notes:
+        worksheet.append([])
+        worksheet.append([note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or value != value  # NaN
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,111 @@
+"""Couverture: organisations present, share of women covered or women per organisation, per region, cercle or
+commune; hover shows the unit's figures, a click lists who works there, on what, since when."""
+from dash import Input, Output, Patch, State, ctx, dash_table, html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import data, figures, state
+from . import common
+
+PATH = ""
+NAME = "couverture"
+TITLE = gettext_lazy("Couverture")
+P = "cov"
+
+
+def layout(filters: state.Filters, options: common.Options) -> list:
+    return [
+        *common.page_heading(_("Couverture"), _(
+            "Où travaillent les organisations de défense des droits des femmes : nombre d'organisations, part des "
+            "femmes couvertes ou femmes par organisation, pour les thèmes, réseaux, bailleurs et la période "
+            "choisis. Survolez une unité pour ses chiffres, cliquez pour voir qui y travaille.")),
+        common.filter_bar(filters, options, show_metric=True),
+        common.status_line(P),
+        html.Div(className="map-and-detail", children=[
+            common.graph(f"{P}-map", NAME),
+            html.Aside(id=f"{P}-detail", className="detail", children=[
+                html.H2(_("Détail d'une unité")),
+                html.P(_("Cliquez sur une unité de la carte pour voir qui y travaille, sur quoi et depuis quand.")),
+            ]),
+        ]),
+        common.table_block(P, _("Chiffres par unité")),
+    ]
+
+
+def build_table(context: common.Context, filters: state.Filters) -> figures.Table:
+    frame = data.coverage_frame(context.audience, filters)
+    return figures.coverage_table(frame, data.units_frame(filters.level), level=filters.level)
+
+
+def register(app) -> None:
+    common.register_table(app, P, build_table)
+
+    @app.callback(
+        Output(f"{P}-map", "figure"), *common.table_outputs(P),
+        Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
+        *common.FILTER_INPUTS, common.BOUNDS_STATE,
+        State(f"{P}-table", "page_current"), State(f"{P}-table", "sort_by"),
+    )
+    @common.in_language
+    def update(*values):
+        *filter_values, bounds, page_current, sort_by = values
+        context = common.request_context()
+        filters = common.filters_from(filter_values, bounds)
+        frame = data.coverage_frame(context.audience, filters)
+        chosen = data.selection(context.audience, filters)
+        if ctx.triggered_id in (None, "f-level"):
+            figure = figures.coverage_map(frame, common.geometry_url(filters.level), metric=filters.metric,
+                                          level=filters.level)
+        else:  # same units in the same order: only the measured trace's values change
+            figure = Patch()
+            for key, value in figures.coverage_values(frame, filters.metric).items():
+                figure["data"][1][key] = value
+        table = figures.coverage_table(frame, data.units_frame(filters.level), level=filters.level)
+        common.TABLES.put(common.table_key(P, context, filters), table)
+        women, covered = frame["women"].sum(), frame["women_covered"].sum()
+        summary = _("%(organisations)s organisations, %(interventions)s interventions : %(covered)s femmes "
+                    "couvertes sur %(women)s (%(share)s %%).") % {
+            "organisations": chosen.organisations, "interventions": chosen.interventions,
+            "covered": figures.formatted(covered), "women": figures.formatted(women),
+            "share": figures.formatted(covered / women * 100 if women else 0, 1)}
+        return (figure, *common.first_page(table, page_current, sort_by),
+                [summary, " ", common.audience_note(context.audience)], common.demo_note(chosen.has_demo))
+
+    @app.callback(
+        Output(f"{P}-detail", "children"),
+        Input(f"{P}-map", "clickData"), *common.FILTER_STATES, common.BOUNDS_STATE,
+        prevent_initial_call=True,
+    )
+    @common.in_language
+    def detail(click, *values):
+        if not click or not click.get("points"):
+            return common.no_update
+        pcode = click["points"][0].get("location")
+        context = common.request_context()
+        filters = common.filters_from(values[:-1], values[-1])
+        units = data.units_frame(filters.level).set_index("pcode")
+        if pcode not in units.index:
+            return common.no_update
+        frame = data.unit_interventions_frame(context.audience, filters, pcode)
+        table = figures.unit_table(frame)
+        heading = units.at[pcode, "name"]
+        if units.at[pcode, "parent_name"]:
+            heading = f"{heading} ({units.at[pcode, 'parent_name']})"
+        children = [html.H2(heading)]
+        if frame.empty:
+            children.append(html.P(_("Aucune intervention visible pour ces filtres.")))
+        else:
+            children += [
+                html.P(_("%(count)s interventions visibles, par organisation :") % {"count": len(frame)}),
+                dash_table.DataTable(
+                    id=f"{P}-detail-table", data=common.all_rows(table),
+                    columns=common.datatable_columns(table), page_size=10, style_as_list_view=True,
+                    style_table={"overflowX": "auto"},
+                    style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto",
+                                "fontFamily": "system-ui, sans-serif", "fontSize": "0.85rem", "padding": "3px 6px"}),
+            ]
+            if frame["is_demo"].any():
+                children.append(html.P(str(figures.DEMO_NOTE), className="demo-note"))
+        if not context.audience.sees_restricted_records:
+            children.append(html.P(_("Les interventions restreintes ne sont pas listées."), className="hint"))
+        return children
