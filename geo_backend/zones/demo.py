@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import pghistory
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -637,8 +638,6 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
 
 def _create_accounts() -> dict:
     """The four demo accounts; hashing the shared password once keeps seeding quick."""
-    from django.contrib.auth.hashers import make_password
-
     password = make_password(DEMO_PASSWORD)
     users = {}
     for username in DEMO_USERNAMES:
@@ -651,6 +650,7 @@ def _create_accounts() -> dict:
 
 
 def _write_plan(plan: DemoPlan) -> None:
+    """Writes the plan through the services, as the demo administrator (so nothing skips their checks)."""
     users = _create_accounts()
     admin_user = users["demo-admin"]
     admin = Audience(user_id=admin_user.pk, is_admin=True)

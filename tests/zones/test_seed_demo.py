@@ -109,12 +109,20 @@ def test_same_seed_gives_same_titles_and_geometries(demo_allowed):
     assert snapshot() != first
 
 
-def test_every_zone_has_commune_shares(demo_allowed):
+def atom_zone_ids() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT unnest(zone_ids) FROM analytics_coverageatom")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_every_zone_has_commune_shares_and_coverage_atoms(demo_allowed):
     seed(*SMALL)
     zones = Zone.objects.filter(intervention__is_demo=True)
     assert not zones.filter(commune_shares__isnull=True).exists()
     assert not ZoneCommune.objects.filter(zone__in=zones, share__lte=0).exists()
     assert all(area > 0 for area in zones.values_list("area_km2", flat=True))
+    # The atoms were computed (once per commune, after all zones were written) and cover every zone.
+    assert set(zones.values_list("id", flat=True)) <= atom_zone_ids()
 
 
 def test_zones_are_weighted_to_the_populated_south(demo_allowed, mali):
@@ -199,3 +207,5 @@ def test_reset_removes_demo_accounts_and_records(demo_allowed):
     demo.demo_delete()
     assert not demo.demo_present()
     assert not Zone.objects.filter(intervention__is_demo=True).exists()
+    # No coverage atom is left pointing at a deleted zone.
+    assert atom_zone_ids() <= set(Zone.objects.values_list("id", flat=True))
