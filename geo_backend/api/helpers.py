@@ -91,5 +91,12 @@ def expected_version(request, data: dict | None = None) -> int:
         raise DomainError("version_invalid", "Version invalide.", "Invalid version.") from None
 
 
+def body_without_version(request) -> dict:
+    """The request body minus "version" (read separately by expected_version), ready for a strict serializer."""
+    data = dict(request.data)
+    data.pop("version", None)
+    return data
+
+
 def audience(request) -> Audience:
     return audience_for(request.user)

@@ -24,3 +24,11 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     status_code = 404
+
+
+def refuse_fields_outside(fields, allowed: set[str]) -> None:
+    """Refuses (field_not_allowed) any field a service does not let people set, naming them."""
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise DomainError("field_not_allowed", f"Champs non modifiables : {', '.join(unknown)}.",
+                          f"Fields you cannot set: {', '.join(unknown)}.", details={"fields": unknown})

@@ -4,7 +4,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo_backend.api.helpers import audience, etag, expected_version, page_links, page_params, validated
+from geo_backend.api.helpers import (
+    audience,
+    body_without_version,
+    etag,
+    expected_version,
+    page_links,
+    page_params,
+    validated,
+)
 from geo_backend.common.errors import DomainError, NotFound
 from geo_backend.common.locking import StaleVersion
 
@@ -24,12 +32,6 @@ def organisation_response(request, organisation, status: int = 200) -> Response:
     response = Response(selectors.organisation_detail(audience(request), organisation), status=status)
     response["ETag"] = etag("organisation", organisation.pk, organisation.version)
     return response
-
-
-def without_version(request) -> dict:
-    data = dict(request.data)
-    data.pop("version", None)
-    return data
 
 
 LIST_PARAMETERS = [
@@ -79,7 +81,7 @@ class OrganisationDetailView(APIView):
     def patch(self, request, pk):
         organisation = visible_organisation(request, pk)
         version = expected_version(request, request.data)
-        data = validated(OrganisationUpdateInput, without_version(request), partial=True)
+        data = validated(OrganisationUpdateInput, body_without_version(request), partial=True)
         contacts, status = data.pop("contacts", None), data.pop("status", None)
         try:
             organisation = services.organisation_update(audience=audience(request), organisation=organisation,

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from geo_backend.common.errors import DomainError
+from geo_backend.common.errors import DomainError, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 
 from .access import Audience, forbidden, require_admin, require_organisation_editor
@@ -19,13 +19,6 @@ def _unique_slug(name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
-
-
-def _check_fields(fields: dict) -> None:
-    unknown = set(fields) - EDITOR_FIELDS
-    if unknown:
-        raise DomainError("field_not_allowed", f"Champs non modifiables : {', '.join(sorted(unknown))}.",
-                          f"Fields you cannot set: {', '.join(sorted(unknown))}.")
 
 
 def _set_contacts(organisation: Organisation, contacts: list[dict] | None) -> None:
@@ -46,7 +39,7 @@ def organisation_register(*, audience: Audience, fields: dict, contacts: list[di
     person becomes its editor (its coordinator too, for a network)."""
     if audience.is_visitor:
         raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
-    _check_fields(fields)
+    refuse_fields_outside(fields, EDITOR_FIELDS)
     status = Organisation.Status.ACTIVE if audience.is_admin else Organisation.Status.PENDING
     organisation = Organisation.objects.create(slug=_unique_slug(fields["name"]), status=status, **fields)
     OrganisationRole.objects.create(user_id=audience.user_id, organisation=organisation,
@@ -63,7 +56,7 @@ def organisation_update(*, audience: Audience, organisation: Organisation, expec
                         contacts: list[dict] | None = None, status: str | None = None) -> Organisation:
     """Changes an organisation if nobody saved it since expected_version. Only administrators change status."""
     require_organisation_editor(audience, organisation.id)
-    _check_fields(fields)
+    refuse_fields_outside(fields, EDITOR_FIELDS)
     changes = dict(fields)
     if status is not None and status != organisation.status:
         require_admin(audience)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from geo_backend.api.helpers import (
     audience,
+    body_without_version,
     etag,
     expected_version,
     page_links,
@@ -98,12 +99,6 @@ def intervention_response(intervention: Intervention, status: int = 200) -> Resp
     response = Response(selectors.intervention_as_dict(intervention), status=status)
     response["ETag"] = etag("intervention", intervention.pk, intervention.version)
     return response
-
-
-def body_without_version(request) -> dict:
-    data = dict(request.data)
-    data.pop("version", None)
-    return data
 
 
 class InterventionListView(APIView):

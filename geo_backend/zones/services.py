@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geo_backend.analytics.services import coverage_atoms_refresh
-from geo_backend.common.errors import DomainError
+from geo_backend.common.errors import DomainError, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import (
     Audience,
@@ -51,10 +51,7 @@ def intervention_create(*, audience: Audience, organisation: Organisation, field
     network = fields.get("declared_by_network")
     require_intervention_editor(audience, organisation_id=organisation.id,
                                 declared_by_network_id=network.id if network else None)
-    unknown = set(fields) - EDITOR_FIELDS
-    if unknown:
-        raise DomainError("field_not_allowed", f"Champs non modifiables : {', '.join(sorted(unknown))}.",
-                          f"Fields you cannot set: {', '.join(sorted(unknown))}.")
+    refuse_fields_outside(fields, EDITOR_FIELDS)
     _check_declaring_network(organisation.id, fields.get("declared_by_network"))
     if not relations.get("themes"):
         raise DomainError("themes_required", "Choisissez au moins un thème.", "Choose at least one theme.")
@@ -76,10 +73,7 @@ def intervention_update(*, audience: Audience, intervention: Intervention, expec
     """
     require_intervention_editor(audience, organisation_id=intervention.organisation_id,
                                 declared_by_network_id=intervention.declared_by_network_id)
-    unknown = set(fields) - EDITOR_FIELDS
-    if unknown:
-        raise DomainError("field_not_allowed", f"Champs non modifiables : {', '.join(sorted(unknown))}.",
-                          f"Fields you cannot set: {', '.join(sorted(unknown))}.")
+    refuse_fields_outside(fields, EDITOR_FIELDS)
     if "declared_by_network" in fields:
         _check_declaring_network(intervention.organisation_id, fields["declared_by_network"])
     if "themes" in relations and not relations["themes"]:
