@@ -27,7 +27,6 @@ COVERAGE_COLUMNS = ["pcode", "name", "level", "area_km2", "covered_km2", "women"
 NO_FUNDER = 0  # funder id of the interventions that name no funder, in the funder frames
 # Neighbours are units whose web geometries come within this distance (degrees, about 200 m): simplification
 # leaves thin slivers between some neighbours.
-NEIGHBOUR_TOLERANCE_DEG = 0.002
 
 
 # --- Who is asking, in which language ----------------------------------------------------------------------
@@ -182,26 +181,13 @@ def units_frame(level: int, *, edition_slug: str | None = None) -> pd.DataFrame:
     return frame.sort_values("pcode").reset_index(drop=True)
 
 
-def neighbours_of(collection: dict, tolerance: float = NEIGHBOUR_TOLERANCE_DEG) -> dict[str, list[str]]:
-    """Pure: for each feature's pcode, the pcodes of the features whose geometries touch it (within tolerance)."""
-    import shapely
-    from shapely.geometry import shape
-
-    features = collection["features"]
-    pcodes = [f["properties"]["pcode"] for f in features]
-    shapes = [shape(f["geometry"]) if f["geometry"] else shapely.Point() for f in features]
-    tree = shapely.STRtree(shapes)
-    pairs = tree.query(shapes, predicate="dwithin", distance=tolerance)
-    result: dict[str, set] = {pcode: set() for pcode in pcodes}
-    for i, j in zip(*pairs, strict=True):
-        if i != j:
-            result[pcodes[i]].add(pcodes[j])
-    return {pcode: sorted(found) for pcode, found in result.items()}
-
-
 @functools.lru_cache(maxsize=16)
 def _neighbours(edition_id: int, level: int) -> dict[str, list[str]]:
-    return neighbours_of(_geometry(edition_id, level).collection)
+    """Touching units, from PostGIS (boundaries change only with a new load, so read once per process)."""
+    from geo_backend.regions.models import Edition
+    from geo_backend.regions.selectors import unit_neighbours
+
+    return unit_neighbours(edition=Edition.objects.get(pk=edition_id), level=level)
 
 
 def theme_options() -> list[dict]:

@@ -41,6 +41,8 @@ def web_geometries(gdf: gpd.GeoDataFrame, *, tolerance_deg: float) -> gpd.GeoSer
     simplified = polygonal_parts_as_multipolygons(simplified)
     collapsed = shapely.is_empty(simplified)
     simplified[collapsed] = polygonal_parts_as_multipolygons(original[collapsed])
+    # RFC 7946 winding (exterior rings counter-clockwise): the source mixes both, and map renderers care.
+    simplified = shapely.orient_polygons(simplified, exterior_cw=False)
     return gpd.GeoSeries(simplified, index=gdf.index, crs=gdf.crs)
 
 

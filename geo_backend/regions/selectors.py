@@ -213,3 +213,20 @@ def area_tile(*, edition: Edition, z: int, x: int, y: int, level: int | None = N
             {"z": z, "x": x, "y": y, "edition": edition.id, "level": level},
         )
         return bytes(cursor.fetchone()[0] or b"")
+
+
+def unit_neighbours(*, edition: Edition, level: int) -> dict[str, list[str]]:
+    """For each unit of a level, the P-codes of the units it touches (by a side or a corner), found by PostGIS."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.pcode, coalesce(array_agg(b.pcode ORDER BY b.pcode) FILTER (WHERE b.pcode IS NOT NULL), '{}')
+            FROM regions_adminunit a
+            LEFT JOIN regions_adminunit b
+              ON b.edition_id = a.edition_id AND b.level = a.level AND b.id <> a.id AND ST_Intersects(a.geom, b.geom)
+            WHERE a.edition_id = %s AND a.level = %s
+            GROUP BY a.pcode
+            """,
+            [edition.id, level],
+        )
+        return dict(cursor.fetchall())

@@ -4,6 +4,7 @@ Zone GeoJSON is built by PostGIS in one query; which geometry a person sees (exa
 a coarse intervention seen by the public) is decided in that query, never after.
 """
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import Polygon
@@ -244,8 +245,6 @@ def zone_preview(*, edition, method: str, geometry=None, unit_pcodes=None, local
         empty, geometry_json, area_km2, communes_json = cursor.fetchone()
     if empty:
         raise outside_mali()
-    import json
-
     return {"type": "Feature", "geometry": json.loads(geometry_json),
             "properties": {"area_km2": round(area_km2, 3), "communes": json.loads(communes_json),
                            "repairs": repairs}}

@@ -58,7 +58,10 @@ def test_geometry_is_the_web_geojson_with_a_stable_fingerprint(grid):
 
 
 def test_neighbours_touch_by_side_or_corner(grid):
-    neighbours = data.neighbours_of(data.geometry(3, edition_slug=GRID).collection)
+    from geo_backend.regions.models import Edition
+    from geo_backend.regions.selectors import unit_neighbours
+
+    neighbours = unit_neighbours(edition=Edition.objects.get(slug=GRID), level=3)
     assert neighbours[NW] == [NE, SW, SE]
     assert neighbours[SE] == [NW, NE, SW]
 

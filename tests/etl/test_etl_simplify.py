@@ -83,3 +83,18 @@ def test_overlapping_layer_is_simplified_one_polygon_at_a_time():
     simplified = web_geometries(gdf, tolerance_deg=0.05)
     assert simplified.is_valid.all() and set(simplified.geom_type) == {"MultiPolygon"}
     assert (shapely.get_num_coordinates(simplified.values) < shapely.get_num_coordinates(gdf.geometry.values)).all()
+
+
+def test_web_geometries_follow_rfc_7946_winding():
+    import geopandas as gpd
+    import shapely
+    from shapely.geometry import Polygon
+
+    from etl.simplify import web_geometries
+
+    clockwise = Polygon([(0, 0), (0, 1), (1, 1), (1, 0)])
+    counter = Polygon([(2, 0), (3, 0), (3, 1), (2, 1)])
+    frame = gpd.GeoDataFrame({"pcode": ["A", "B"]}, geometry=[clockwise, counter], crs="EPSG:4326")
+    for geometry in web_geometries(frame, tolerance_deg=0.001):
+        for polygon in geometry.geoms:
+            assert shapely.is_ccw(polygon.exterior)
