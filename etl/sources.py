@@ -1,12 +1,14 @@
 """The manifest of reference-data sources, and fetching files with checksum checks.
 
-Data files are never committed. They come from a local mirror (BOUNDARY_MIRROR) or are
-downloaded, and in both cases their sha256 must match the manifest, so that what is
-loaded is exactly what was reviewed.
+The reference files ship with the project, xz-compressed beside the manifest (data/regions/).
+A local mirror of uncompressed files (BOUNDARY_MIRROR) or a download address can supply
+another copy. Whatever the origin, the sha256 of the file must match the manifest, so that
+what is loaded is exactly what was reviewed.
 """
 
 import hashlib
 import json
+import lzma
 import os
 import shutil
 import tempfile
@@ -60,14 +62,18 @@ def load_manifest(path: str | Path) -> dict:
                 f"La source {label} du manifeste n'a pas : {', '.join(missing)}.",
                 f"Source {label} in the manifest lacks: {', '.join(missing)}.",
             )
-        # The file name is joined to the mirror and cache folders: it must stay inside them.
-        file = PurePosixPath(source["file"])
-        if file.is_absolute() or ".." in file.parts or "\\" in source["file"]:
-            raise EtlError(
-                "manifest_invalid",
-                f"Le fichier de la source {source['id']} doit être un nom relatif simple : {source['file']}",
-                f"The file of source {source['id']} must be a plain relative name: {source['file']}",
-            )
+        # File names are joined to the mirror, bundle and cache folders: they must stay inside them.
+        for key in ("file", "bundled"):
+            name = source.get(key)
+            if name is None:
+                continue
+            file = PurePosixPath(str(name))
+            if file.is_absolute() or ".." in file.parts or "\\" in str(name):
+                raise EtlError(
+                    "manifest_invalid",
+                    f"Le fichier de la source {source['id']} doit être un nom relatif simple : {name}",
+                    f"The file of source {source['id']} must be a plain relative name: {name}",
+                )
         if source["id"] in seen:
             raise EtlError(
                 "manifest_invalid",
@@ -110,23 +116,49 @@ def _checksum_error(file: str, where: str, expected: str, actual: str) -> EtlErr
     )
 
 
+def _unpack_bundled(packed: Path, cached: Path, expected: str) -> Path:
+    """Decompress a committed .xz copy into the cache; the result must have the manifest's sha256."""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=cached.parent, prefix=f".{cached.name}.", suffix=".part")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out, lzma.open(packed) as source:
+            shutil.copyfileobj(source, out, 1 << 20)
+    except (lzma.LZMAError, OSError, EOFError) as exc:
+        temp.unlink(missing_ok=True)
+        raise EtlError(
+            "file_unreadable",
+            f"La copie compressée {packed.name} est illisible : {exc}",
+            f"The compressed copy {packed.name} cannot be read: {exc}",
+        ) from exc
+    actual = sha256_of(temp)
+    if actual != expected:
+        temp.unlink(missing_ok=True)
+        raise _checksum_error(cached.name, str(packed), expected, actual)
+    os.replace(temp, cached)
+    return cached
+
+
 def fetch_source(
     source: dict,
     *,
     mirror_dir: str | Path | None,
     download_base_url: str | None,
     cache_dir: Path,
+    bundled_dir: str | Path | None = None,
     timeout: float = 60,
 ) -> Path:
     """Return a local path to the source's file, with its sha256 checked.
 
     Order: the mirror folder if it has the file (a wrong checksum there is an error,
-    not a reason to download); else a cached download in ``cache_dir`` with the right
-    checksum; else a download from ``download_base_url + "/" + file`` or, failing that,
-    from ``source["url"]``. Downloads go to a temporary file that is renamed only once
-    its checksum matches, so the cache never holds a partial or wrong file.
+    not a reason to download); else the copy in ``cache_dir`` if its checksum is right;
+    else the committed compressed copy (``bundled_dir / source["bundled"]``), unpacked into
+    the cache; else a download from ``download_base_url + "/" + file`` or, failing that,
+    from ``source["url"]``. Unpacked and downloaded files go to a temporary file that is
+    renamed only once its checksum matches, so the cache never holds a partial or wrong file.
 
-    Raises EtlError ``checksum_mismatch``, ``download_failed`` or ``no_source_address``.
+    Raises EtlError ``checksum_mismatch``, ``file_unreadable``, ``download_failed`` or
+    ``no_source_address``.
     """
     file = source["file"]
     expected = source["sha256"].lower()
@@ -144,6 +176,11 @@ def fetch_source(
     if cached.is_file() and sha256_of(cached) == expected:
         return cached
 
+    if bundled_dir and source.get("bundled"):
+        packed = Path(bundled_dir) / source["bundled"]
+        if packed.is_file():
+            return _unpack_bundled(packed, cached, expected)
+
     if download_base_url:
         url = download_base_url.rstrip("/") + "/" + file
     elif source.get("url"):
@@ -151,10 +188,10 @@ def fetch_source(
     else:
         raise EtlError(
             "no_source_address",
-            f"Le fichier {file} n'est ni dans le miroir ni téléchargeable : définissez BOUNDARY_MIRROR "
-            "(dossier qui contient le fichier) ou BOUNDARY_DOWNLOAD_BASE_URL.",
-            f"The file {file} is neither in the mirror nor downloadable: set BOUNDARY_MIRROR "
-            "(a folder holding the file) or BOUNDARY_DOWNLOAD_BASE_URL.",
+            f"Le fichier {file} n'est ni livré avec le projet, ni dans le miroir, ni téléchargeable : "
+            "définissez BOUNDARY_MIRROR (dossier qui contient le fichier) ou BOUNDARY_DOWNLOAD_BASE_URL.",
+            f"The file {file} is neither shipped with the project, nor in the mirror, nor downloadable: "
+            "set BOUNDARY_MIRROR (a folder holding the file) or BOUNDARY_DOWNLOAD_BASE_URL.",
         )
 
     cached.parent.mkdir(parents=True, exist_ok=True)

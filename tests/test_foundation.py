@@ -1,6 +1,7 @@
 """The project's promises: the conda file matches the lock, the manifest matches the mirror, pages answer."""
 import hashlib
 import json
+import lzma
 import os
 import re
 import subprocess
@@ -30,19 +31,22 @@ def test_environment_yml_names_the_same_python_packages_as_the_lock():
     assert {name: lock[name] for name in direct} == conda
 
 
-def test_manifest_checksums_match_the_mirror_files():
+def test_every_source_ships_compressed_with_the_checksum_of_its_original():
     manifest = json.loads((ROOT / "data" / "regions" / "manifest.json").read_text())
-    mirror = Path(settings.BOUNDARY_MIRROR) if settings.BOUNDARY_MIRROR else None
-    if mirror is None or not mirror.is_dir():
-        pytest.skip("no boundary mirror on this machine")
+    assert len(manifest["sources"]) == 9
     for source in manifest["sources"]:
-        digest = hashlib.sha256((mirror / source["file"]).read_bytes()).hexdigest()
-        assert digest == source["sha256"], source["file"]
+        packed = ROOT / "data" / "regions" / source["bundled"]
+        assert hashlib.sha256(packed.read_bytes()).hexdigest() == source["bundled_sha256"], source["bundled"]
+        assert hashlib.sha256(lzma.decompress(packed.read_bytes())).hexdigest() == source["sha256"], source["file"]
+        assert source["licence"] and source["attribution"] and source["upstream"] and source["upstream_url"]
 
 
-def test_no_data_file_is_committed():
-    data_files = [p for p in (ROOT / "data").rglob("*") if p.suffix in {".geojson", ".csv", ".shp", ".gpkg", ".zip"}]
-    assert data_files == []
+def test_only_the_manifest_sources_are_committed_and_only_compressed():
+    manifest = json.loads((ROOT / "data" / "regions" / "manifest.json").read_text())
+    data_files = {p.name for p in (ROOT / "data").rglob("*") if p.is_file() and p.name not in {"manifest.json",
+                                                                                                "README.md"}}
+    assert data_files == {source["bundled"] for source in manifest["sources"]}
+    assert sum((ROOT / "data" / "regions" / name).stat().st_size for name in data_files) < 2_000_000
 
 
 @pytest.mark.django_db

@@ -47,11 +47,13 @@ def manifest() -> dict:
 
 
 def source_file(source: dict) -> Path:
-    """The local path of a manifest source: from the mirror, else downloaded (sha256 checked)."""
+    """The local path of a manifest source: the mirror if set, else the committed copy, else a download
+    (sha256 checked in every case)."""
     try:
         return fetch_source(
             source,
             mirror_dir=settings.BOUNDARY_MIRROR or None,
+            bundled_dir=settings.BOUNDARY_BUNDLED_DIR,
             download_base_url=settings.BOUNDARY_DOWNLOAD_BASE_URL or None,
             cache_dir=settings.BOUNDARY_CACHE,
         )

@@ -175,11 +175,12 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Musoya <noreply@musoya.example.org>")
 
-# Where boundary files are read from: a local mirror folder, else downloaded from the manifest addresses.
-_default_mirror = BASE_DIR.parent / "shared" / "data" / "mali"
-BOUNDARY_MIRROR = env.path("BOUNDARY_MIRROR", default=str(_default_mirror) if _default_mirror.is_dir() else "")
+# Where reference files come from: the copies committed (xz-compressed) in data/regions/ by default; a folder of
+# uncompressed files (BOUNDARY_MIRROR) or a download address can supply another edition. sha256 checked in all cases.
+BOUNDARY_BUNDLED_DIR = BASE_DIR / "data" / "regions"
+BOUNDARY_MIRROR = env("BOUNDARY_MIRROR", default="")
 BOUNDARY_DOWNLOAD_BASE_URL = env("BOUNDARY_DOWNLOAD_BASE_URL", default="")
-BOUNDARY_CACHE = BASE_DIR / "var" / "downloads"
+BOUNDARY_CACHE = BASE_DIR / "var" / "reference-data"
 
 # Demo data and demo accounts (manage.py seed_demo) exist only where this is true; never in production.
 MUSOYA_DEMO_ALLOWED = env.bool("MUSOYA_DEMO_ALLOWED", default=True)

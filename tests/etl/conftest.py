@@ -4,7 +4,6 @@ These tests need neither Django nor a database
 (``pytest tests/etl -p no:django``).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MALI_DIR = Path(os.environ.get("BOUNDARY_MIRROR") or Path(__file__).resolve().parents[3] / "shared" / "data" / "mali")
+BUNDLED_DIR = ROOT / "data" / "regions"
 
 # A parent square of 0.2° in southern Mali (about 22 km a side) split into a 2x2 grid.
 X0, Y0, STEP = -8.0, 12.0, 0.1
@@ -51,8 +50,12 @@ def grid_children() -> gpd.GeoDataFrame:
     )
 
 
-@pytest.fixture
-def mali_dir() -> Path:
-    if not (MALI_DIR / "admin3_communes.geojson").is_file():
-        pytest.skip(f"real Mali data not found in {MALI_DIR}")
-    return MALI_DIR
+@pytest.fixture(scope="session")
+def mali_dir(tmp_path_factory) -> Path:
+    """The real Mali files, unpacked from the copies committed in data/regions/ (sha256 checked)."""
+    from etl.sources import fetch_source, load_manifest
+
+    folder = tmp_path_factory.mktemp("mali")
+    for source in load_manifest(BUNDLED_DIR / "manifest.json")["sources"]:
+        fetch_source(source, mirror_dir=None, download_base_url=None, cache_dir=folder, bundled_dir=BUNDLED_DIR)
+    return folder
