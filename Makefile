@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMPS := var/stamps
 
-.PHONY: help setup system venv db migrate messages static bootstrap run dev test bench lint lock stop-db
+.PHONY: help setup system venv venv-dev db migrate messages static bootstrap run dev test bench lint lock stop-db
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
@@ -22,13 +22,20 @@ help:
 system:
 	@scripts/install_system_packages.sh
 
-# 2. The virtualenv with the pinned Python dependencies (reinstalled when requirements.lock changes).
+# 2. The virtualenv with the pinned Python dependencies (reinstalled when a lock changes). `venv` is what serving
+#    needs (requirements.lock); `venv-dev` adds the test and development tools (requirements-dev.lock).
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.lock | system
 	@echo "==> Python virtualenv in $(VENV) (pinned: requirements.lock)"
 	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV) || { echo "ERROR: could not create the virtualenv; install python3-venv: sudo apt-get install -y python3-venv" >&2; exit 1; }
-	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+venv-dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	@echo "==> Test and development tools (pinned: requirements-dev.lock)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
 	@touch $@
 
 # 3. The database: DATABASE_URL when set, otherwise the embedded PostGIS cluster under var/.
@@ -62,7 +69,7 @@ run: setup static
 dev: setup
 	@DJANGO_SETTINGS_MODULE=geo_backend.settings.development $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system venv db messages
+test: system venv-dev db messages
 	@echo "==> Lint (ruff)"
 	@$(VENV)/bin/ruff check .
 	@echo "==> Tests (pytest, real PostGIS)"
@@ -70,17 +77,20 @@ test: system venv db messages
 	@echo "==> Browser tests (Playwright driving /usr/bin/chromium against gunicorn)"
 	@$(VENV)/bin/pytest -m browser tests/browser
 
-bench: setup
+bench: setup venv-dev static
 	@$(PY) -m bench.run
 
-lint: venv
+lint: venv-dev
 	@$(VENV)/bin/ruff check .
 
-# Regenerate the pinned lock from requirements.in (then commit requirements.lock).
+# Regenerate the pinned locks from requirements.in and requirements-dev.in (then commit both locks and keep
+# environment.yml in step: tests/test_foundation.py checks it).
 lock:
 	@rm -rf var/lockenv && $(PYTHON_SYSTEM) -m venv var/lockenv
 	@var/lockenv/bin/pip install --quiet -r requirements.in
 	@var/lockenv/bin/pip freeze --exclude-editable > requirements.lock
+	@var/lockenv/bin/pip install --quiet -c requirements.lock -r requirements-dev.in
+	@var/lockenv/bin/pip freeze --exclude-editable | grep -vxFf requirements.lock > requirements-dev.lock
 
 stop-db:
 	@scripts/embedded_db.sh stop

@@ -18,10 +18,19 @@ def requirement_name(line: str) -> str:
     return re.split(r"[<>=\[ ]", line.strip(), maxsplit=1)[0].lower()
 
 
-def test_environment_yml_names_the_same_python_packages_as_the_lock():
-    lock = dict(line.lower().split("==") for line in (ROOT / "requirements.lock").read_text().split() if "==" in line)
-    direct = [requirement_name(line) for line in (ROOT / "requirements.in").read_text().splitlines()
-              if line.strip() and not line.startswith("#")]
+def pins(*lock_files: str) -> dict[str, str]:
+    return dict(line.lower().split("==") for name in lock_files for line in (ROOT / name).read_text().split()
+                if "==" in line)
+
+
+def direct_requirements(*in_files: str) -> list[str]:
+    return [requirement_name(line) for name in in_files for line in (ROOT / name).read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def test_environment_yml_names_the_same_python_packages_as_the_locks():
+    lock = pins("requirements.lock", "requirements-dev.lock")
+    direct = direct_requirements("requirements.in", "requirements-dev.in")
     conda = {}
     for line in (ROOT / "environment.yml").read_text().splitlines():
         match = re.match(r"\s+- ([A-Za-z0-9_.-]+)(\[[a-z]+\])?==(\S+)$", line)
@@ -29,6 +38,14 @@ def test_environment_yml_names_the_same_python_packages_as_the_lock():
             conda[match.group(1).lower()] = match.group(3)
     assert sorted(conda) == sorted(direct)
     assert {name: lock[name] for name in direct} == conda
+
+
+def test_serving_needs_no_test_tools_and_the_locks_agree():
+    runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert {"pytest", "playwright", "ruff", "hypothesis", "pytest-django"} <= set(dev)
+    assert not {"pytest", "playwright", "ruff", "hypothesis", "pytest-django"} & set(runtime)
+    assert not set(runtime) & set(dev)  # the dev lock only adds packages, at versions the runtime lock allows
+    assert set(direct_requirements("requirements.in")) <= set(runtime)
 
 
 def test_every_source_ships_compressed_with_the_checksum_of_its_original():
