@@ -1,10 +1,14 @@
 """Maps every error the API raises to one shape: {"code", "message": {"fr", "en"}, "details"?}."""
+import logging
+
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo_backend.common.errors import DomainError
+
+logger = logging.getLogger("musoya.api")
 
 # Messages for DRF's own errors, keyed by DRF's stable codes.
 _DRF_MESSAGES = {
@@ -22,6 +26,16 @@ _DRF_MESSAGES = {
 
 
 def exception_handler(exc, context):
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        logger.info("refused %s %s: %s %s (user %s)", request.method, request.path, response.status_code,
+                    response.data.get("code") if isinstance(response.data, dict) else "",
+                    getattr(request.user, "pk", None))
+    return response
+
+
+def _error_response(exc, context):
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, Http404):

@@ -3,6 +3,7 @@
 Each loader: fetch the file (mirror or download, sha256 checked), read and check it with etl/, then upsert in
 the caller's transaction. Commands wrap a whole run in one transaction, and roll it back for --dry-run.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,13 @@ class LoadReport:
 
     def total(self, attribute: str) -> int:
         return sum(getattr(c, attribute) for c in self.counts.values())
+
+
+Progress = Callable[[str], None]
+
+
+def _silent(_step: str) -> None:
+    """The default progress: say nothing."""
 
 
 def domain_error_from(error: EtlError) -> DomainError:
@@ -89,16 +97,19 @@ def stored_layer(edition: Edition, level: int) -> gpd.GeoDataFrame:
 
 
 def boundary_layer_load(*, path: Path, edition: Edition, level: int, fmt: str = "auto", mapping=None,
-                        layer=None) -> LoadReport:
-    """Reads, cleans, checks and upserts one admin level of an edition."""
+                        layer=None, progress: Progress = _silent) -> LoadReport:
+    """Reads, cleans, checks and upserts one admin level of an edition; says each step to progress()."""
     try:
+        progress(f"reading {path.name}")
         gdf, layer_report = read_admin_layer(path, level=level, fmt=fmt, mapping=mapping, layer=layer)
+        progress(f"checking {len(gdf)} units (inside their parents, overlaps, gaps, P-codes)")
         parents = stored_layer(edition, level - 1) if level > 0 else None
         if parents is not None:
             # Some layers cover only part of the level above (Bamako's quartiers): check against the parents
             # the file names, so the others are not reported as empty. Unknown parents are still caught.
             parents = parents[parents["pcode"].isin(gdf["parent_pcode"])]
         problems = check_layer(gdf, parents if parents is not None and len(parents) else None)
+        progress("simplifying the web geometries (shared borders kept)")
         web = web_geometries(gdf, tolerance_deg=WEB_TOLERANCE_BY_LEVEL[level])
     except EtlError as error:
         raise domain_error_from(error) from error
@@ -119,6 +130,7 @@ def boundary_layer_load(*, path: Path, edition: Edition, level: int, fmt: str = 
             shapely.to_wkb(gdf.geometry.values), shapely.to_wkb(web.values), strict=True,
         )
     ]
+    progress(f"writing {len(rows)} units")
     counts = services.admin_units_upsert(edition=edition, level=level, rows=rows)
     counts.rejected = len(layer_report.rejected)
     report = LoadReport(counts={f"level {level}": counts})
@@ -128,12 +140,13 @@ def boundary_layer_load(*, path: Path, edition: Edition, level: int, fmt: str = 
     return report
 
 
-def population_load(*, source: dict, path: Path, edition: Edition) -> LoadReport:
+def population_load(*, source: dict, path: Path, edition: Edition, progress: Progress = _silent) -> LoadReport:
     """Loads population by sex and year (and the older-scheme P-code crosswalk) from a population CSV."""
     level = source["level"]
     report = LoadReport()
     try:
         if source["kind"] == "population":
+            progress(f"population by sex and year from {path.name}")
             frame = read_population_csv(path, level=level, years=tuple(source.get("years", (2015, 2017))))
             rows = list(frame[["pcode", "year", "female", "male", "total"]].itertuples(index=False, name=None))
             report.counts[f"population level {level}"] = services.population_upsert(
@@ -142,6 +155,7 @@ def population_load(*, source: dict, path: Path, edition: Edition) -> LoadReport
             )
         crosswalk_levels = [level, 1] if source["kind"] == "population" else [level]
         for crosswalk_level in crosswalk_levels:
+            progress(f"P-codes of level {crosswalk_level} in the {source['alias_scheme']} scheme (crosswalk)")
             crosswalk = read_pcode_crosswalk(path, level=crosswalk_level, scheme_prefix=source["alias_scheme"])
             report.counts[f"aliases level {crosswalk_level}"] = services.pcode_aliases_upsert(
                 edition=edition, level=crosswalk_level, scheme=source["alias_scheme"],
@@ -152,9 +166,10 @@ def population_load(*, source: dict, path: Path, edition: Edition) -> LoadReport
     return report
 
 
-def localities_load(*, path: Path, edition: Edition) -> LoadReport:
+def localities_load(*, path: Path, edition: Edition, progress: Progress = _silent) -> LoadReport:
     """Loads the gazetteer of populated places."""
     try:
+        progress(f"reading {path.name}")
         gdf, layer_report = read_localities(path)
     except EtlError as error:
         raise domain_error_from(error) from error
@@ -165,6 +180,7 @@ def localities_load(*, path: Path, edition: Edition) -> LoadReport:
             shapely.to_wkb(gdf.geometry.values), strict=True,
         )
     ]
+    progress(f"writing {len(rows)} localities")
     counts = services.localities_upsert(edition=edition, rows=rows)
     counts.rejected = len(layer_report.rejected)
     report = LoadReport(counts={"localities": counts})
@@ -172,7 +188,7 @@ def localities_load(*, path: Path, edition: Edition) -> LoadReport:
     return report
 
 
-def manifest_source_load(source_id: str) -> LoadReport:
+def manifest_source_load(source_id: str, progress: Progress = _silent) -> LoadReport:
     """Loads one source of the manifest by its id (admin0…admin4, localities, population_…)."""
     try:
         source = source_by_id(manifest(), source_id)
@@ -181,12 +197,14 @@ def manifest_source_load(source_id: str) -> LoadReport:
     if not source.get("edition"):
         return LoadReport(lines=[f"{source_id}: reference only, not loaded ({source.get('note', '')})"])
     edition = edition_from_manifest(source["edition"])
+    progress(f"{source['file']}: unpacking and checking its sha256")
     path = source_file(source)
     if source["kind"] == "boundaries":
-        return boundary_layer_load(path=path, edition=edition, level=source["level"], fmt=source.get("format", "auto"))
+        return boundary_layer_load(path=path, edition=edition, level=source["level"], fmt=source.get("format", "auto"),
+                                   progress=progress)
     if source["kind"] == "localities":
-        return localities_load(path=path, edition=edition)
-    return population_load(source=source, path=path, edition=edition)
+        return localities_load(path=path, edition=edition, progress=progress)
+    return population_load(source=source, path=path, edition=edition, progress=progress)
 
 
 def manifest_source_ids(kind_prefix: str) -> list[str]:

@@ -185,11 +185,26 @@ BOUNDARY_CACHE = BASE_DIR / "var" / "reference-data"
 # Demo data and demo accounts (manage.py seed_demo) exist only where this is true; never in production.
 MUSOYA_DEMO_ALLOWED = env.bool("MUSOYA_DEMO_ALLOWED", default=True)
 
+# Logging: one configuration, to standard error (make run's output; a container's or systemd's collector).
+# LOG_FORMAT=json writes one JSON object per line for a log collector. What is logged:
+#   django.request     requests that fail (4xx as WARNING, 5xx as ERROR with the traceback)
+#   musoya.api         refused writes (code, status, path, user)
+#   musoya.db.slow     statements slower than SLOW_QUERY_MS (0 turns it off)
+#   musoya.loads, musoya.coverage, musoya.demo   loads, coverage rebuilds and demo seeding (start, counts, time)
+SLOW_QUERY_MS = env.float("SLOW_QUERY_MS", default=500)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "geo_backend.common.logging.JsonLineFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env("LOG_FORMAT", default="plain")}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "musoya": {"level": env("MUSOYA_LOG_LEVEL", default="INFO")},
+        "django.request": {"level": "WARNING"},
+    },
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while parsing spatial references. GeoDjango

@@ -92,3 +92,15 @@ def test_localities_have_classes_and_communes(mali):
     )
     assert classes == {1: 1, 2: 8, 3: 41, 4: 650, 5: 18069}
     assert Locality.objects.filter(edition=mali, commune__isnull=True).count() == 0
+
+
+def test_loads_say_what_they_do_while_they_do_it_and_are_quiet_at_verbosity_0(mali):
+    out = io.StringIO()
+    call_command("load_population", "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "[1/2] population_communes"
+    assert any(line.strip().startswith("P-codes of level 3 in the hdx2017 scheme") for line in lines)
+    assert lines.index("[2/2] population_cercles") > 3
+    quiet = io.StringIO()
+    call_command("load_population", "--dry-run", verbosity=0, stdout=quiet)
+    assert quiet.getvalue().splitlines() == ["Dry run: nothing was written."]

@@ -15,16 +15,18 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Do not create the demo data.")
 
     def handle(self, *args, **options):
+        quiet = {"verbosity": options["verbosity"], "stdout": self.stdout}
+        say = self.stdout.write if options["verbosity"] else (lambda _line: None)
         if not AdminUnit.objects.exists():
-            self.stdout.write("==> Loading boundaries (first run; a few seconds)")
-            call_command("load_boundaries", quiet_details=True, stdout=self.stdout)
+            say("==> Loading boundaries (first run; a few seconds)")
+            call_command("load_boundaries", quiet_details=True, **quiet)
         if not Population.objects.exists():
-            self.stdout.write("==> Loading population and P-code crosswalk")
-            call_command("load_population", quiet_details=True, stdout=self.stdout)
+            say("==> Loading population and P-code crosswalk")
+            call_command("load_population", quiet_details=True, **quiet)
         if not Locality.objects.exists():
-            self.stdout.write("==> Loading localities")
-            call_command("load_localities", quiet_details=True, stdout=self.stdout)
-        self.stdout.write("==> Reference data present")
+            say("==> Loading localities")
+            call_command("load_localities", quiet_details=True, **quiet)
+        say("==> Reference data present")
         if settings.MUSOYA_DEMO_ALLOWED and not options["no_demo"]:
             # Idempotent: creates the fictitious demo data once, and prints the demo accounts every time.
-            call_command("seed_demo", stdout=self.stdout)
+            call_command("seed_demo", **quiet)

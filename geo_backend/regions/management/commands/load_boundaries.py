@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from ... import loaders
-from ..load_command import LoadCommand
+from ..load_command import LoadCommand, manifest_steps
 
 
 class Command(LoadCommand):
@@ -22,7 +22,7 @@ class Command(LoadCommand):
         parser.add_argument("--format", default="auto", choices=["auto", "cod", "geoboundaries", "mapping"])
         parser.add_argument("--map", help="Column mapping for --format mapping: pcode=COL,name=COL,parent_pcode=COL")
 
-    def run_loads(self):
+    def load_steps(self):
         options = self.options
         if options["file"]:
             if options["level"] is None or not options["edition"]:
@@ -31,13 +31,11 @@ class Command(LoadCommand):
             if options["format"] == "mapping" and not mapping:
                 raise CommandError("--format mapping needs --map pcode=COL,name=COL[,parent_pcode=COL].")
             edition = loaders.edition_from_manifest(options["edition"])
-            report = loaders.boundary_layer_load(
+            return [(Path(options["file"]).name, lambda progress: loaders.boundary_layer_load(
                 path=Path(options["file"]), edition=edition, level=options["level"], fmt=options["format"],
-                mapping=mapping, layer=options["layer"],
-            )
-            return [(Path(options["file"]).name, report)]
-        source_ids = options["sources"] or loaders.manifest_source_ids("boundaries")
-        return [(source_id, loaders.manifest_source_load(source_id)) for source_id in source_ids]
+                mapping=mapping, layer=options["layer"], progress=progress,
+            ))]
+        return manifest_steps(options["sources"] or loaders.manifest_source_ids("boundaries"))
 
 
 def parse_mapping(text: str) -> dict:

@@ -1,5 +1,5 @@
 from ... import loaders
-from ..load_command import LoadCommand
+from ..load_command import LoadCommand, manifest_steps
 
 
 class Command(LoadCommand):
@@ -9,6 +9,5 @@ class Command(LoadCommand):
         super().add_arguments(parser)
         parser.add_argument("sources", nargs="*", help="Manifest source ids (default: every population source).")
 
-    def run_loads(self):
-        source_ids = self.options["sources"] or loaders.manifest_source_ids("population")
-        return [(source_id, loaders.manifest_source_load(source_id)) for source_id in source_ids]
+    def load_steps(self):
+        return manifest_steps(self.options["sources"] or loaders.manifest_source_ids("population"))

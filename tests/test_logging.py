@@ -1,0 +1,35 @@
+"""The application logs what an operator needs: refused writes, slow statements, loads; JSON lines on request."""
+import json
+import logging
+
+import pytest
+from django.db import connection
+
+from geo_backend.common.logging import JsonLineFormatter, log_slow_queries
+
+
+@pytest.mark.django_db
+def test_a_refused_write_is_logged_with_its_code(client, caplog):
+    with caplog.at_level(logging.INFO, logger="musoya.api"):
+        response = client.post("/api/v1/interventions/", {"title": "x"}, content_type="application/json")
+    assert response.status_code == 401
+    refused = [r for r in caplog.records if r.name == "musoya.api"]
+    assert len(refused) == 1
+    assert "POST /api/v1/interventions/" in refused[0].getMessage() and "401" in refused[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_statements_slower_than_the_threshold_are_logged(caplog):
+    with caplog.at_level(logging.WARNING, logger="musoya.db.slow"), connection.execute_wrapper(log_slow_queries(50)):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.08)")
+            cursor.execute("SELECT 1")
+    slow = [r for r in caplog.records if r.name == "musoya.db.slow"]
+    assert len(slow) == 1 and "pg_sleep" in slow[0].getMessage() and slow[0].duration_ms >= 50
+
+
+def test_json_lines_carry_the_extra_fields():
+    record = logging.makeLogRecord({"name": "musoya.loads", "levelno": logging.INFO, "levelname": "INFO",
+                                    "msg": "loaded %s units", "args": (701,), "duration_ms": 12.5})
+    entry = json.loads(JsonLineFormatter().format(record))
+    assert entry["message"] == "loaded 701 units" and entry["duration_ms"] == 12.5 and entry["logger"] == "musoya.loads"
