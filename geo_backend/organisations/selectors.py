@@ -124,18 +124,24 @@ def membership_as_dict(membership: Membership) -> dict:
 
 
 def organisation_history(organisation: Organisation) -> list[dict]:
-    """Every recorded change of the organisation, its contacts, memberships, interventions and their zones."""
+    """Every recorded change of the organisation, its contacts, memberships, interventions (and their links:
+    themes, kinds of action, target groups, funders, partners) and their zones (and the units picked for them)."""
     from geo_backend.common.history import merged_history
-    from geo_backend.zones.models import Intervention, Zone
+    from geo_backend.zones.models import INTERVENTION_LINKS, Intervention, Zone, ZonePickedUnit
 
     intervention_ids = set(
         Intervention.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id)
         .values_list("id", flat=True))
+    zone_events = Zone.pgh_event_models["insert"].objects.filter(intervention_id__in=intervention_ids)
+    zone_ids = set(zone_events.values_list("id", flat=True))
     return merged_history([
         Organisation.pgh_event_models["insert"].objects.filter(id=organisation.id),
         organisation.contacts.model.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id),
         Membership.pgh_event_models["insert"].objects.filter(Q(network_id=organisation.id)
                                                              | Q(member_id=organisation.id)),
         Intervention.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id),
-        Zone.pgh_event_models["insert"].objects.filter(intervention_id__in=intervention_ids),
+        *(link.pgh_event_model.objects.filter(intervention_id__in=intervention_ids)
+          for link in INTERVENTION_LINKS.values()),
+        zone_events,
+        ZonePickedUnit.pgh_event_model.objects.filter(zone_id__in=zone_ids),
     ])
