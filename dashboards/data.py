@@ -220,10 +220,9 @@ def domain_labels() -> dict[str, str]:
 
 def network_options() -> list[dict]:
     """Active platforms, alliances and networks."""
-    from geo_backend.organisations.models import Organisation
+    from geo_backend.organisations.selectors import networks_listed
 
-    networks = Organisation.objects.filter(kind__in=Organisation.NETWORK_KINDS, status=Organisation.Status.ACTIVE)
-    return [{"label": name, "value": pk} for pk, name in networks.order_by("name").values_list("id", "name")]
+    return [{"label": name, "value": pk} for pk, name in networks_listed().values_list("id", "name")]
 
 
 def funder_options() -> list[dict]:
@@ -235,15 +234,12 @@ def funder_options() -> list[dict]:
 def year_bounds(today: dt.date | None = None) -> tuple[int, int]:
     """The years the period slider offers: from the earliest start to the latest end of the validated
     interventions, within 2012 (the mobilisation the platform documents) and three years from now."""
-    from django.db.models import Max, Min
-
-    from geo_backend.zones.models import Intervention
+    from geo_backend.zones.selectors import validated_interventions_dates
 
     this_year = (today or dt.date.today()).year
-    found = Intervention.objects.filter(validation_state="validated").aggregate(
-        first=Min("start_date"), last_start=Max("start_date"), last_end=Max("end_date"))
-    first = found["first"].year if found["first"] else this_year - 5
-    last = max([d.year for d in (found["last_start"], found["last_end"]) if d] or [this_year])
+    first_start, last_start, last_end = validated_interventions_dates()
+    first = first_start.year if first_start else this_year - 5
+    last = max([d.year for d in (last_start, last_end) if d] or [this_year])
     low = min(max(first, 2012), this_year)
     high = max(min(last, this_year + 3), this_year)
     return low, high
@@ -477,14 +473,10 @@ def network_rollup_frame(audience, filters: Filters, *, edition_slug: str | None
 
 def member_themes_frame(audience, filters: Filters, *, edition_slug: str | None = None) -> pd.DataFrame:
     """Per network and accepted member: the number of interventions on each theme domain (analytics rule)."""
-    from geo_backend.organisations.models import Membership
+    from geo_backend.organisations.selectors import memberships_listed
 
-    members = Membership.objects.filter(status=Membership.Status.ACCEPTED, network__status="active",
-                                        member__status="active")
-    if filters.network:
-        members = members.filter(network_id=filters.network)
-    links = pd.DataFrame(list(members.order_by("network__name", "member__name")
-                              .values_list("network_id", "network__name", "member_id", "member__name")),
+    members = memberships_listed(network=filters.network)
+    links = pd.DataFrame(list(members.values_list("network_id", "network__name", "member_id", "member__name")),
                          columns=["network_id", "network", "organisation", "member"])
     chosen = selection(audience, dataclasses.replace(filters, network=None), edition_slug=edition_slug)
     themes = _themes_of(chosen.intervention_ids)

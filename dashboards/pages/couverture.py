@@ -106,6 +106,7 @@ def register(app) -> None:
             ]
             if frame["is_demo"].any():
                 children.append(html.P(str(figures.DEMO_NOTE), className="demo-note"))
-        if not context.audience.sees_restricted_records:
-            children.append(html.P(_("Les interventions restreintes ne sont pas listées."), className="hint"))
+        if not context.audience.sees_every_restricted_record:
+            children.append(html.P(_("Les interventions restreintes ne sont listées que pour leur organisation et "
+                                     "la coordination de ses réseaux."), className="hint"))
         return children

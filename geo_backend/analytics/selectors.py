@@ -1,7 +1,8 @@
 """Coverage, gaps and overlaps: read-only selectors, SQL in PostGIS over the coverage atoms.
 
-Every measure is computed only from the zones the audience may see (organisations/access.py): a visitor's coarse
-zones count as whole communes and restricted ones not at all; coordinators, administrators and donors see all.
+Every measure is computed only from the zones the audience may count (organisations/access.py, for_analytics): a
+visitor's coarse zones count as whole communes and restricted ones not at all; coordinators of active networks,
+administrators and donors count all of them exactly (figures only: the records stay behind the records rule).
 Only validated interventions count unless the filters say otherwise.
 """
 import dataclasses
@@ -80,7 +81,7 @@ def selected_zones(audience: Audience, query: CoverageQuery) -> dict:
         filters.validation_state = "validated"
     visible = interventions_visible(audience, filters, for_analytics=True).order_by().values("id")
     visible_sql, visible_params = visible.query.sql_with_params()
-    precise_sql, precise_params = precise_geometry_sql(audience, "i")
+    precise_sql, precise_params = precise_geometry_sql(audience, "i", for_analytics=True)
     with connection.cursor() as cursor:
         cursor.execute(SELECTED_ZONES.format(precise=precise_sql, visible=visible_sql),
                        [*precise_params, query.edition.id, *visible_params])

@@ -22,11 +22,13 @@ def events_as_changes(events) -> list[dict]:
         row = _row(event)
         key = (event._meta.label, row["id"])
         before = previous.get(key, {})
-        changed = {
-            name: {"before": before.get(name), "after": value}
-            for name, value in row.items()
-            if name not in IGNORED_FIELDS and before.get(name) != value and (before or event.pgh_label != "delete")
-        }
+        if event.pgh_label == "delete":
+            # What was removed: a link (a theme taken off an intervention) is only readable this way.
+            changed = {name: {"before": value, "after": None} for name, value in row.items()
+                       if name not in IGNORED_FIELDS and name != "id" and value is not None}
+        else:
+            changed = {name: {"before": before.get(name), "after": value} for name, value in row.items()
+                       if name not in IGNORED_FIELDS and before.get(name) != value}
         if event.pgh_label == "update" and "geom" in row and before.get("geom") != row["geom"]:
             changed["geom"] = {"before": "…", "after": "…"}
         previous[key] = row
@@ -70,3 +72,30 @@ def restorable_values(event, field_names: set[str]) -> dict:
         if field.name in field_names:
             values[field.attname] = getattr(event, field.attname)
     return values
+
+
+def links_as_of(event, link_models: dict[str, type[models.Model]], owner: str) -> dict[str, list[int]]:
+    """The many-to-many links of the object of a recorded event as they were in that version, per field name: the
+    ids of the linked objects.
+
+    link_models are the tracked proxies of the link tables (zones/models.py), owner the name of their foreign key
+    to the object. A version's links are replayed from the link events written before the object's next recorded
+    change: an operation writes the object first, then its links (services, and the Django admin's save_model
+    then save_related), so the links of a version follow its event and precede the next one.
+    """
+    later = type(event).objects.filter(id=event.id, pgh_created_at__gt=event.pgh_created_at)
+    next_version_at = later.order_by("pgh_created_at").values_list("pgh_created_at", flat=True).first()
+    links = {}
+    for name, link_model in link_models.items():
+        (target,) = [f.attname for f in link_model._meta.fields if f.is_relation and f.name != owner]
+        events = link_model.pgh_event_model.objects.filter(**{f"{owner}_id": event.id})
+        if next_version_at is not None:
+            events = events.filter(pgh_created_at__lt=next_version_at)
+        present: set[int] = set()
+        for label, linked in events.order_by("pgh_created_at", "pgh_id").values_list("pgh_label", target):
+            if label == "delete":
+                present.discard(linked)
+            else:
+                present.add(linked)
+        links[name] = sorted(present)
+    return links

@@ -37,3 +37,20 @@ def version_bump(model: type[models.Model], *, pk: int, expected_version: int, *
             raise DomainError("not_found", "Enregistrement introuvable.", "Record not found.", status_code=404)
         raise StaleVersion(current)
     return expected_version + 1
+
+
+class NewVersionOnSave:
+    """A model mixin: every save() of an existing row is a new version, so that an API client still holding the
+    previous one gets 412 instead of overwriting it. Services write through version_bump (which also checks the
+    version the client read); save() is how the Django admin, the shell and scripts write. Bulk .update() calls
+    must bump the version themselves (F("version") + 1), as version_bump does."""
+
+    def save(self, *args, **kwargs):
+        if self._state.adding or self.pk is None:
+            return super().save(*args, **kwargs)
+        self.version = models.F("version") + 1  # in the UPDATE itself: no read-then-write race
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])

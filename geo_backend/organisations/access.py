@@ -1,7 +1,20 @@
-"""Who may see and change what: the one place the rules live. API views, pages and the dashboard all use it.
+"""Who may see and change what: the one place the rules live. API views, pages, the dashboard and its exports all
+ask this module (directly, or through the apps' selectors); none of them holds a rule of its own.
 
 Roles: visitor (not signed in), organisation editor, network coordinator, platform administrator (superuser or
 the "administrateurs" group), donor (the "bailleurs" group: read-only, sees restricted analytics).
+
+The rules, in words (DOMAIN.md, "Do no harm"):
+- A network grants coordinator powers only once an administrator has activated it. Anyone signed in may register a
+  network; until it is active its registrant edits its own record and nothing else.
+- Restricted records are read by the owning organisation's editors, the coordinators of the active networks it is
+  an accepted member of, and administrators. The exact shape of a coarse zone is shown to the same people.
+  Donors and coordinators read analytics computed over every record (aggregates), not the records themselves.
+- Nobody approves their own work: a person never validates a declaration of an organisation she edits, nor one
+  that a network she edits or coordinates declared on a member's behalf. This holds for administrators too.
+- Joining a network takes the consent of both sides, given by different people: the network's side is given by
+  its coordinator (or an administrator) who is not an editor of the joining organisation; the organisation's side
+  by its editor (or an administrator).
 """
 from dataclasses import dataclass
 
@@ -21,7 +34,7 @@ class Audience:
     is_admin: bool = False
     is_donor: bool = False
     editor_of: frozenset = frozenset()  # organisations whose records this person edits
-    coordinator_of: frozenset = frozenset()  # networks this person coordinates
+    coordinator_of: frozenset = frozenset()  # active networks this person coordinates
     coordinated_members: frozenset = frozenset()  # accepted members of those networks
 
     @property
@@ -29,14 +42,25 @@ class Audience:
         return self.user_id is None
 
     @property
-    def sees_restricted_records(self) -> bool:
-        """Restricted records: signed-in coordinators and administrators (and the owning organisation)."""
-        return self.is_admin or bool(self.coordinator_of)
+    def restricted_readable(self) -> frozenset:
+        """Organisations whose restricted records (and exact coarse zones) this person reads, administrators aside:
+        her own, and the accepted members of the active networks she coordinates."""
+        return self.editor_of | self.coordinated_members
+
+    @property
+    def sees_every_restricted_record(self) -> bool:
+        """Every organisation's restricted records: administrators only."""
+        return self.is_admin
 
     @property
     def sees_restricted_analytics(self) -> bool:
-        """Analytics computed over every record: coordinators, administrators and donors."""
-        return self.sees_restricted_records or self.is_donor
+        """Analytics computed over every record: coordinators of an active network, administrators and donors."""
+        return self.is_admin or self.is_donor or bool(self.coordinator_of)
+
+    @property
+    def reviews_declarations(self) -> bool:
+        """Whether this person has a validation queue: coordinators of an active network and administrators."""
+        return self.is_admin or bool(self.coordinator_of)
 
 
 VISITOR = Audience()
@@ -49,11 +73,14 @@ def audience_for(user) -> Audience:
     cached = getattr(user, "_musoya_audience", None)
     if cached is not None:
         return cached
-    from .models import Membership, OrganisationRole
+    from .models import Membership, Organisation, OrganisationRole
 
-    roles = list(OrganisationRole.objects.filter(user=user).values_list("organisation_id", "role"))
-    editor_of = frozenset(org for org, role in roles)  # a coordinator also edits the network's own records
-    coordinator_of = frozenset(org for org, role in roles if role == OrganisationRole.Role.COORDINATOR)
+    roles = list(OrganisationRole.objects.filter(user=user)
+                 .values_list("organisation_id", "role", "organisation__status"))
+    editor_of = frozenset(org for org, _role, _status in roles)  # a coordinator also edits the network's records
+    # A pending (or archived) network grants nothing: coordinator powers start when an administrator activates it.
+    coordinator_of = frozenset(org for org, role, status in roles
+                               if role == OrganisationRole.Role.COORDINATOR and status == Organisation.Status.ACTIVE)
     members = frozenset(
         Membership.objects.filter(network_id__in=coordinator_of, status=Membership.Status.ACCEPTED)
         .values_list("member_id", flat=True)
@@ -75,34 +102,88 @@ def forbidden(message_fr: str, message_en: str) -> DomainError:
     return DomainError("forbidden", message_fr, message_en, status_code=403)
 
 
-def require_organisation_editor(audience: Audience, organisation_id: int) -> None:
-    """Editors change only their own organisation's records; administrators change any."""
+def require_signed_in(audience: Audience) -> None:
     if audience.is_visitor:
         raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
-    if not (audience.is_admin or organisation_id in audience.editor_of):
+
+
+# --- Organisations and memberships --------------------------------------------------------------------------
+
+
+def can_edit_organisation(audience: Audience, organisation_id: int) -> bool:
+    """Editors change only their own organisation's records; administrators change any."""
+    return audience.is_admin or organisation_id in audience.editor_of
+
+
+def editable_organisations_q(audience: Audience, prefix: str = "") -> Q:
+    """The organisations this person may change (and declare interventions for), as a Q on Organisation."""
+    if audience.is_admin:
+        return Q()
+    return Q(**{f"{prefix}id__in": audience.editor_of})
+
+
+def require_organisation_editor(audience: Audience, organisation_id: int) -> None:
+    require_signed_in(audience)
+    if not can_edit_organisation(audience, organisation_id):
         raise forbidden("Vous ne pouvez modifier que les données de votre organisation.",
                         "You can only change your own organisation's records.")
 
 
 def require_admin(audience: Audience) -> None:
-    if audience.is_visitor:
-        raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
+    require_signed_in(audience)
     if not audience.is_admin:
         raise forbidden("Réservé aux administrateurs de la plateforme.", "Platform administrators only.")
 
 
+def consents_for_network(audience: Audience, *, network_id: int, member_id: int) -> bool:
+    """Whether this person gives the network's consent to a membership: its coordinator (of the active network) or
+    an administrator, provided she does not also speak for the joining organisation."""
+    return (audience.is_admin or network_id in audience.coordinator_of) and member_id not in audience.editor_of
+
+
+def consents_for_member(audience: Audience, *, member_id: int) -> bool:
+    """Whether this person gives the joining organisation's consent: its editor or an administrator."""
+    return audience.is_admin or member_id in audience.editor_of
+
+
+def can_end_membership(audience: Audience, *, network_id: int, member_id: int) -> bool:
+    """Either side may end an accepted membership: the network's coordinator, the member's editor, an admin."""
+    return audience.is_admin or network_id in audience.coordinator_of or member_id in audience.editor_of
+
+
+# --- Interventions: who changes, who validates ------------------------------------------------------------------
+
+
 def can_edit_intervention(audience: Audience, *, organisation_id: int, declared_by_network_id: int | None) -> bool:
-    """The organisation's editors, and the coordinator of the network that declared it on the member's behalf."""
+    """The organisation's editors, and the coordinator of the network that declared it on the member's behalf
+    (while the organisation is still its accepted member)."""
     return audience.is_admin or organisation_id in audience.editor_of or (
         declared_by_network_id is not None and declared_by_network_id in audience.coordinator_of
         and organisation_id in audience.coordinated_members
     )
 
 
+def own_interventions_q(audience: Audience, prefix: str = "") -> Q:
+    """The declarations this person works on as a member of organisations (administrators' powers aside): her
+    organisations' own, and those her networks declared for their members. The Q form of can_edit_intervention."""
+    p = prefix
+    return Q(**{f"{p}organisation_id__in": audience.editor_of}) | Q(
+        **{f"{p}declared_by_network_id__in": audience.coordinator_of,
+           f"{p}organisation_id__in": audience.coordinated_members})
+
+
+def editable_interventions_q(audience: Audience, prefix: str = "") -> Q:
+    """The declarations this person may change, as a Q on Intervention (or via prefix)."""
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return own_interventions_q(audience, prefix)
+
+
 def require_intervention_editor(audience: Audience, *, organisation_id: int,
                                 declared_by_network_id: int | None) -> None:
-    if audience.is_visitor:
-        raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
+    require_signed_in(audience)
     if not can_edit_intervention(audience, organisation_id=organisation_id,
                                  declared_by_network_id=declared_by_network_id):
         raise forbidden("Vous ne pouvez modifier que les déclarations de votre organisation (ou celles que votre "
@@ -111,56 +192,92 @@ def require_intervention_editor(audience: Audience, *, organisation_id: int,
                         "a member).")
 
 
+def _authored_by(audience: Audience, *, organisation_id: int, declared_by_network_id: int | None) -> bool:
+    """The declaration is this person's own work: her organisation's, or declared by a network she edits."""
+    return organisation_id in audience.editor_of or (
+        declared_by_network_id is not None and declared_by_network_id in audience.editor_of)
+
+
 def can_validate(audience: Audience, *, organisation_id: int, declared_by_network_id: int | None) -> bool:
-    """A network's coordinator validates its members' declarations (and those it declared for them)."""
-    return audience.is_admin or organisation_id in audience.coordinated_members or (
-        declared_by_network_id is not None and declared_by_network_id in audience.coordinator_of
-    )
+    """A network's coordinator validates its members' declarations; an administrator any. Nobody validates her
+    own work (see the module's rules): not her organisation's declarations, nor her network's."""
+    if _authored_by(audience, organisation_id=organisation_id, declared_by_network_id=declared_by_network_id):
+        return False
+    return audience.is_admin or organisation_id in audience.coordinated_members
+
+
+def validatable_interventions_q(audience: Audience, prefix: str = "") -> Q:
+    """The declarations this person may validate or reject (whatever their state), as a Q: the twin of
+    can_validate."""
+    p = prefix
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    own_work = Q(**{f"{p}organisation_id__in": audience.editor_of}) | Q(
+        **{f"{p}declared_by_network_id__in": audience.editor_of})
+    reviewed = Q() if audience.is_admin else Q(**{f"{p}organisation_id__in": audience.coordinated_members})
+    return reviewed & ~own_work
 
 
 def require_validator(audience: Audience, *, organisation_id: int, declared_by_network_id: int | None) -> None:
-    if audience.is_visitor:
-        raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
+    require_signed_in(audience)
     if not can_validate(audience, organisation_id=organisation_id, declared_by_network_id=declared_by_network_id):
-        raise forbidden("Seule la coordination d'un réseau dont l'organisation est membre peut valider.",
-                        "Only the coordinator of a network the organisation belongs to can validate.")
+        raise forbidden("Seule la coordination d'un réseau dont l'organisation est membre peut valider, et jamais "
+                        "sa propre déclaration.",
+                        "Only the coordinator of a network the organisation belongs to can validate, and never "
+                        "their own declaration.")
+
+
+# --- Interventions: who sees what ----------------------------------------------------------------------------
 
 
 def visible_interventions_q(audience: Audience, prefix: str = "", *, for_analytics: bool = False) -> Q:
     """The interventions this audience may see at all, as a Q on the Intervention model (or via prefix).
 
-    for_analytics: donors read coverage figures computed over restricted interventions too, without seeing
-    those records themselves.
+    for_analytics: donors and coordinators read coverage figures computed over restricted interventions too,
+    without seeing those records themselves.
     """
     p = prefix
     if audience.is_admin:
         # Coverage figures describe active organisations only, whoever reads them.
         return Q(**{f"{p}organisation__status": "active"}) if for_analytics else Q()
-    sees_restricted = audience.sees_restricted_analytics if for_analytics else audience.sees_restricted_records
-    sensitivities = ["public", "coarse", "restricted"] if sees_restricted else ["public", "coarse"]
+    counted_whole = for_analytics and audience.sees_restricted_analytics
+    sensitivities = ["public", "coarse", "restricted"] if counted_whole else ["public", "coarse"]
     published = Q(**{f"{p}validation_state": "validated", f"{p}sensitivity__in": sensitivities,
                      f"{p}organisation__status": "active"})
     if audience.is_visitor:
         return published
-    own = Q(**{f"{p}organisation_id__in": audience.editor_of})
+    # Everything else is per organisation: her own records, whatever their state, and what her active networks'
+    # members submitted (restricted ones included). Those are also the only restricted records she reads.
     to_review = Q(**{f"{p}organisation_id__in": audience.coordinated_members,
                      f"{p}validation_state__in": ["submitted", "validated", "rejected"]})
-    declared = Q(**{f"{p}declared_by_network_id__in": audience.coordinator_of})
-    return published | own | to_review | declared
+    return published | to_review | own_interventions_q(audience, prefix)
 
 
-def precise_geometry_sql(audience: Audience, intervention_alias: str = "i") -> tuple[str, list]:
+def precise_geometry_q(audience: Audience, prefix: str = "", *, for_analytics: bool = False) -> Q:
+    """Interventions whose zones this audience sees exactly, as a Q (the twin of precise_geometry_sql)."""
+    p = prefix
+    if audience.is_admin or (for_analytics and audience.sees_restricted_analytics):
+        return Q(**{f"{p}pk__isnull": False})
+    if audience.is_visitor:
+        return Q(**{f"{p}sensitivity": "public"})
+    return Q(**{f"{p}sensitivity": "public"}) | Q(**{f"{p}organisation_id__in": audience.restricted_readable})
+
+
+def precise_geometry_sql(audience: Audience, intervention_alias: str = "i", *,
+                         for_analytics: bool = False) -> tuple[str, list]:
     """SQL condition (and params) true when this audience sees a zone's exact geometry.
 
-    Coarse zones are shown to the public only as whole communes; restricted ones are not shown to the public
-    at all (visible_interventions_q already removes them).
+    Coarse zones are shown exactly only to the owner's editors, the coordinators of its active networks and
+    administrators; to anyone else as whole communes. Restricted ones are not shown to others at all
+    (visible_interventions_q removes them). for_analytics: the coverage figures of donors and coordinators are
+    computed over the exact zones (they read the figures, never the zones).
     """
-    if audience.is_admin or audience.sees_restricted_analytics:
+    if audience.is_admin or (for_analytics and audience.sees_restricted_analytics):
         return "TRUE", []
     if audience.is_visitor:
         return f"{intervention_alias}.sensitivity = 'public'", []
     return (f"({intervention_alias}.sensitivity = 'public' OR {intervention_alias}.organisation_id = ANY(%s))",
-            [list(audience.editor_of)])
+            [list(audience.restricted_readable)])
 
 
 def visible_contact_levels(audience: Audience, organisation_id: int) -> list[str]:

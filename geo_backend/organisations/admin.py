@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Contact, Membership, Organisation, OrganisationRole
 
@@ -25,8 +26,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Activer les organisations choisies")
     def activate(self, request, queryset):
-        # A bulk update: recorded in the history by pghistory's triggers like any other change.
-        queryset.update(status=Organisation.Status.ACTIVE)
+        # A bulk update: recorded in the history by pghistory's triggers like any other change, and a new version
+        # of each organisation (an API client holding the previous one gets 412).
+        queryset.exclude(status=Organisation.Status.ACTIVE).update(status=Organisation.Status.ACTIVE,
+                                                                   version=F("version") + 1)
 
 
 @admin.register(Membership)

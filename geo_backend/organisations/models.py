@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from geo_backend.common.locking import NewVersionOnSave
 from geo_backend.regions.models import Locality
 
 
@@ -15,7 +16,7 @@ class Visibility(models.TextChoices):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Organisation(models.Model):
+class Organisation(NewVersionOnSave, models.Model):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("Association")
         ONG = "ong", _("ONG")
@@ -106,7 +107,7 @@ class Contact(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Membership(models.Model):
+class Membership(NewVersionOnSave, models.Model):
     """An organisation's membership of a network, from application to acceptance (or refusal)."""
 
     class Status(models.TextChoices):

@@ -1,7 +1,9 @@
 """Reads of organisations and networks, through the audience's visibility."""
 from django.db.models import Count, Q, QuerySet
 
-from .access import Audience, visible_contact_levels, visible_interventions_q
+from geo_backend.zones.selectors import InterventionFilters, interventions_visible
+
+from .access import Audience, editable_organisations_q, visible_contact_levels, visible_interventions_q
 from .models import Membership, Organisation
 
 
@@ -12,10 +14,34 @@ def organisations_visible(audience: Audience) -> QuerySet:
     return Organisation.objects.filter(Q(status=Organisation.Status.ACTIVE) | Q(id__in=audience.editor_of))
 
 
+def organisations_editable(audience: Audience) -> QuerySet:
+    """The organisations this person may change and declare interventions for, by name."""
+    if audience.is_visitor:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(editable_organisations_q(audience)).order_by("name")
+
+
+def networks_listed() -> QuerySet:
+    """The active platforms, alliances and networks, by name: what the map and the dashboard offer to filter by."""
+    return Organisation.objects.filter(kind__in=Organisation.NETWORK_KINDS,
+                                       status=Organisation.Status.ACTIVE).order_by("name")
+
+
+def memberships_listed(*, network: int | None = None) -> QuerySet:
+    """The accepted memberships between active organisations (public facts), of one network or all, by names."""
+    memberships = Membership.objects.filter(status=Membership.Status.ACCEPTED, network__status="active",
+                                            member__status="active")
+    if network:
+        memberships = memberships.filter(network_id=network)
+    return memberships.order_by("network__name", "member__name")
+
+
 def organisation_search(audience: Audience, *, q: str | None = None, kind: str | None = None,
                         is_network: bool | None = None, theme: str | None = None, area: str | None = None
                         ) -> QuerySet:
-    """Organisations matching a name or acronym (accent- and case-insensitive), kind, theme or area worked in."""
+    """Organisations matching a name or acronym (accent- and case-insensitive), kind, and a theme and area they work
+    on: a visible intervention of the organisation on that theme (a domain includes its sub-domains) with a zone in
+    that area (a P-code of any level)."""
     queryset = organisations_visible(audience)
     if q:
         queryset = queryset.filter(Q(name__unaccent__icontains=q) | Q(acronym__unaccent__icontains=q))
@@ -25,16 +51,10 @@ def organisation_search(audience: Audience, *, q: str | None = None, kind: str |
         network_filter = Q(kind__in=Organisation.NETWORK_KINDS)
         queryset = queryset.filter(network_filter if is_network else ~network_filter)
     if theme or area:
-        interventions = visible_interventions_q(audience, prefix="interventions__")
-        queryset = queryset.filter(interventions)
-        if theme:
-            queryset = queryset.filter(Q(interventions__themes__code=theme)
-                                       | Q(interventions__themes__parent__code=theme))
-        if area:
-            code = area.upper()
-            shares = "interventions__zones__commune_shares__commune__"
-            queryset = queryset.filter(Q(**{f"{shares}pcode": code}) | Q(**{f"{shares}parent__pcode": code})
-                                       | Q(**{f"{shares}parent__parent__pcode": code}))
+        # One subquery over the interventions this audience may see, carrying every filter, so that the theme and
+        # the area are matched by the same visible intervention (never a visible one and a hidden one).
+        working = interventions_visible(audience, InterventionFilters(themes=[theme] if theme else None, area=area))
+        queryset = queryset.filter(id__in=working.order_by().values("organisation_id"))
     return queryset.distinct().order_by("name")
 
 
@@ -104,18 +124,24 @@ def membership_as_dict(membership: Membership) -> dict:
 
 
 def organisation_history(organisation: Organisation) -> list[dict]:
-    """Every recorded change of the organisation, its contacts, memberships, interventions and their zones."""
+    """Every recorded change of the organisation, its contacts, memberships, interventions (and their links:
+    themes, kinds of action, target groups, funders, partners) and their zones (and the units picked for them)."""
     from geo_backend.common.history import merged_history
-    from geo_backend.zones.models import Intervention, Zone
+    from geo_backend.zones.models import INTERVENTION_LINKS, Intervention, Zone, ZonePickedUnit
 
     intervention_ids = set(
         Intervention.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id)
         .values_list("id", flat=True))
+    zone_events = Zone.pgh_event_models["insert"].objects.filter(intervention_id__in=intervention_ids)
+    zone_ids = set(zone_events.values_list("id", flat=True))
     return merged_history([
         Organisation.pgh_event_models["insert"].objects.filter(id=organisation.id),
         organisation.contacts.model.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id),
         Membership.pgh_event_models["insert"].objects.filter(Q(network_id=organisation.id)
                                                              | Q(member_id=organisation.id)),
         Intervention.pgh_event_models["insert"].objects.filter(organisation_id=organisation.id),
-        Zone.pgh_event_models["insert"].objects.filter(intervention_id__in=intervention_ids),
+        *(link.pgh_event_model.objects.filter(intervention_id__in=intervention_ids)
+          for link in INTERVENTION_LINKS.values()),
+        zone_events,
+        ZonePickedUnit.pgh_event_model.objects.filter(zone_id__in=zone_ids),
     ])

@@ -6,7 +6,15 @@ from django.utils.text import slugify
 from geo_backend.common.errors import DomainError, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 
-from .access import Audience, forbidden, require_admin, require_organisation_editor
+from .access import (
+    Audience,
+    can_end_membership,
+    consents_for_member,
+    consents_for_network,
+    forbidden,
+    require_admin,
+    require_organisation_editor,
+)
 from .models import Contact, Membership, Organisation, OrganisationRole
 
 EDITOR_FIELDS = {"name", "acronym", "kind", "description", "head_office", "founded_year", "website", "logo"}
@@ -36,7 +44,7 @@ def _set_contacts(organisation: Organisation, contacts: list[dict] | None) -> No
 @transaction.atomic
 def organisation_register(*, audience: Audience, fields: dict, contacts: list[dict] | None = None) -> Organisation:
     """A signed-in person registers an organisation: it starts pending (an administrator activates it) and the
-    person becomes its editor (its coordinator too, for a network)."""
+    person becomes its editor (its coordinator too, for a network: powers that start only once it is active)."""
     if audience.is_visitor:
         raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
     refuse_fields_outside(fields, EDITOR_FIELDS)
@@ -85,16 +93,17 @@ def organisation_archive(*, audience: Audience, organisation: Organisation, expe
 def membership_apply(*, audience: Audience, network: Organisation, member: Organisation,
                      role: str = Membership.Role.MEMBER) -> Membership:
     """An organisation asks to join a network (the network's coordinator answers), or the coordinator invites an
-    organisation (its editor answers). Nobody is enrolled without the consent of both sides; an administrator,
-    or a person who speaks for both, makes the membership directly."""
+    organisation (its editor answers). Nobody is enrolled without the consent of both sides, given by two different
+    people (access.consents_for_network, consents_for_member): a coordinator applying for her own organisation
+    waits for someone else of the network; an administrator who speaks for neither side enrols directly."""
     if not network.is_network:
         raise DomainError("not_a_network", "Cette organisation n'est pas un réseau.",
                           "This organisation is not a network.")
     if member.id == network.id:
         raise DomainError("membership_self", "Un réseau ne peut pas être membre de lui-même.",
                           "A network cannot be its own member.")
-    for_network = audience.is_admin or network.id in audience.coordinator_of
-    for_member = audience.is_admin or member.id in audience.editor_of
+    for_network = consents_for_network(audience, network_id=network.id, member_id=member.id)
+    for_member = consents_for_member(audience, member_id=member.id)
     if not (for_network or for_member):
         require_organisation_editor(audience, member.id)  # raises the clear refusal
     if Membership.objects.filter(network=network, member=member,
@@ -117,14 +126,17 @@ def membership_apply(*, audience: Audience, network: Organisation, member: Organ
 @transaction.atomic
 def membership_decide(*, audience: Audience, membership: Membership, expected_version: int,
                       accept: bool) -> Membership:
-    """The other side answers: the network's coordinator an application, the member's editor an invitation."""
+    """The other side answers: the network's coordinator an application, the member's editor an invitation. The
+    person answering an application never speaks for the applicant too (access.consents_for_network)."""
     if membership.status == Membership.Status.INVITED:
-        if not (audience.is_admin or membership.member_id in audience.editor_of):
+        if not consents_for_member(audience, member_id=membership.member_id):
             raise forbidden("Seule l'organisation invitée peut répondre à l'invitation.",
                             "Only the invited organisation can answer the invitation.")
-    elif not (audience.is_admin or membership.network_id in audience.coordinator_of):
-        raise forbidden("Seule la coordination du réseau peut répondre à une demande d'adhésion.",
-                        "Only the network's coordinator can answer a membership application.")
+    elif not consents_for_network(audience, network_id=membership.network_id, member_id=membership.member_id):
+        raise forbidden("Seule la coordination du réseau, et pas l'organisation candidate elle-même, peut répondre "
+                        "à une demande d'adhésion.",
+                        "Only the network's coordinator, not the applying organisation itself, can answer a "
+                        "membership application.")
     if membership.status not in (Membership.Status.APPLIED, Membership.Status.INVITED):
         raise DomainError("invalid_transition", "Cette demande a déjà reçu une réponse.",
                           "This application has already been answered.", status_code=409)
@@ -141,8 +153,7 @@ def membership_decide(*, audience: Audience, membership: Membership, expected_ve
 @transaction.atomic
 def membership_end(*, audience: Audience, membership: Membership, expected_version: int) -> Membership:
     """The member or the network ends an accepted membership (kept in history, with its end date)."""
-    if not (audience.is_admin or membership.network_id in audience.coordinator_of
-            or membership.member_id in audience.editor_of):
+    if not can_end_membership(audience, network_id=membership.network_id, member_id=membership.member_id):
         raise forbidden("Seuls le réseau et l'organisation membre peuvent mettre fin à l'adhésion.",
                         "Only the network and the member organisation can end the membership.")
     version_bump(Membership, pk=membership.pk, expected_version=expected_version,

@@ -57,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# History events carry the time they were written, not the start of their transaction: the events of one
+# operation (an intervention, then its themes) keep their order, which restoring a version's links relies on.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
 ROOT_URLCONF = "geo_backend.urls"
 WSGI_APPLICATION = "geo_backend.wsgi.application"
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from geo_backend.organisations.models import Organisation
+from geo_backend.organisations.selectors import networks_listed
 from geo_backend.regions.models import AdminUnit, Edition
 from geo_backend.taxonomy.models import Theme
 
@@ -25,8 +26,7 @@ def map_vocabulary(request) -> dict:
     return {
         "themes": [{"code": t.code, "label": t.label, "colour": DOMAIN_COLOURS[i % len(DOMAIN_COLOURS)],
                     "children": [c.code for c in t.children.all()]} for i, t in enumerate(domains)],
-        "networks": list(Organisation.objects.filter(kind__in=Organisation.NETWORK_KINDS, status="active")
-                         .order_by("name").values("id", "name")),
+        "networks": list(networks_listed().values("id", "name")),
         "regions": list(AdminUnit.objects.filter(edition__is_default=True, level=1).order_by("name")
                         .values("pcode", "name")),
         "profile_url": reverse("web:profile", args=["__slug__"]),

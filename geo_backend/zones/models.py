@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from geo_backend.common.locking import NewVersionOnSave
 from geo_backend.organisations.models import Organisation
 from geo_backend.regions.models import AdminUnit, Edition, Locality
 from geo_backend.taxonomy.models import ActionKind, Funder, TargetGroup, Theme
@@ -17,7 +18,7 @@ class Sensitivity(models.TextChoices):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Intervention(models.Model):
+class Intervention(NewVersionOnSave, models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Prévue")
         ONGOING = "ongoing", _("En cours")
@@ -76,7 +77,7 @@ class Intervention(models.Model):
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
-class Zone(models.Model):
+class Zone(NewVersionOnSave, models.Model):
     """Where an intervention happens: drawn, picked from admin units, or a radius around a locality.
 
     `geom` is the exact zone, clipped to Mali. `coarse_geom` is the union of the (web geometries of the)
@@ -127,3 +128,53 @@ class ZoneCommune(models.Model):
             models.UniqueConstraint(fields=["zone", "commune"], name="zone_commune_unique"),
             models.CheckConstraint(condition=Q(share__gt=0, share__lte=1.000001), name="zone_commune_share_0_1"),
         ]
+
+
+# --- History of the many-to-many links ------------------------------------------------------------------------
+# Django's link tables have no model of their own to decorate: proxies of them carry pghistory's triggers, so that
+# adding or removing a theme, kind of action, target group, funder, partner or picked unit is recorded (who, when)
+# like any other change, and an intervention can be restored with the links it had (common/history.py).
+
+LINK_EVENTS = (pghistory.InsertEvent(), pghistory.DeleteEvent())
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class InterventionTheme(Intervention.themes.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class InterventionActionKind(Intervention.action_kinds.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class InterventionTargetGroup(Intervention.target_groups.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class InterventionFunder(Intervention.funders.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class InterventionPartner(Intervention.partners.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(*LINK_EVENTS, obj_field=None)
+class ZonePickedUnit(Zone.picked_units.through):
+    class Meta:
+        proxy = True
+
+
+# Each link model, by the name of the many-to-many field it records.
+INTERVENTION_LINKS = {"themes": InterventionTheme, "action_kinds": InterventionActionKind,
+                      "target_groups": InterventionTargetGroup, "funders": InterventionFunder,
+                      "partners": InterventionPartner}

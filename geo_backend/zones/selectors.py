@@ -11,7 +11,16 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from geo_backend.organisations.access import Audience, precise_geometry_sql, visible_interventions_q
+from geo_backend.organisations.access import (
+    VISITOR,
+    Audience,
+    editable_interventions_q,
+    own_interventions_q,
+    precise_geometry_q,
+    precise_geometry_sql,
+    validatable_interventions_q,
+    visible_interventions_q,
+)
 from geo_backend.taxonomy.models import Theme
 
 from .models import Intervention
@@ -81,19 +90,42 @@ def interventions_visible(audience: Audience, filters: InterventionFilters | Non
     if f.bbox:
         # Match what the audience is shown: a coarse zone by its communes, never by its hidden exact shape.
         box = Polygon.from_bbox(f.bbox)
-        exact = precise_q(audience)
+        exact = precise_geometry_q(audience, for_analytics=for_analytics)
         queryset = queryset.filter((exact & Q(zones__geom__bboverlaps=box))
                                    | (~exact & Q(zones__coarse_geom__bboverlaps=box)))
     return queryset.distinct()
 
 
-def precise_q(audience: Audience) -> Q:
-    """Interventions whose zones this audience sees exactly (the Q twin of access.precise_geometry_sql)."""
-    if audience.is_admin or audience.sees_restricted_analytics:
-        return Q(pk__isnull=False)
+def interventions_editable(audience: Audience) -> QuerySet:
+    """The declarations this person may open in the zone editor and change (access.can_edit_intervention)."""
+    return Intervention.objects.filter(editable_interventions_q(audience))
+
+
+def interventions_of_my_organisations(audience: Audience) -> QuerySet:
+    """The declarations this person works on in her space: her organisations' own, and those her networks declared
+    for their members (an administrator's powers over every other declaration aside), most recent first."""
     if audience.is_visitor:
-        return Q(sensitivity="public")
-    return Q(sensitivity="public") | Q(organisation_id__in=audience.editor_of)
+        return Intervention.objects.none()
+    return (Intervention.objects.filter(own_interventions_q(audience)).select_related("organisation")
+            .order_by("-updated_at"))
+
+
+def interventions_awaiting_validation(audience: Audience) -> QuerySet:
+    """The submitted declarations this person may validate or reject, oldest first: her validation queue (and its
+    length, the count her space shows)."""
+    return (Intervention.objects.filter(validatable_interventions_q(audience),
+                                        validation_state=Intervention.Validation.SUBMITTED)
+            .select_related("organisation").order_by("updated_at", "id"))
+
+
+def validated_interventions_dates() -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """The earliest start, latest start and latest end of the interventions published on the platform (what anyone
+    may see: validated, public or coarse, of active organisations): the bounds of the dashboard's period."""
+    from django.db.models import Max, Min
+
+    found = Intervention.objects.filter(visible_interventions_q(VISITOR)).aggregate(
+        first=Min("start_date"), last_start=Max("start_date"), last_end=Max("end_date"))
+    return found["first"], found["last_start"], found["last_end"]
 
 
 THEMES_SQL = """(SELECT coalesce(json_agg(t.code ORDER BY t.code), '[]'::json)

@@ -277,8 +277,11 @@ def _touch_intervention(intervention: Intervention) -> None:
 @transaction.atomic
 def intervention_restore(*, audience: Audience, intervention: Intervention, event_id: int,
                          expected_version: int) -> Intervention:
-    """Puts back an intervention's fields as recorded in one history event; it then needs validation again."""
-    from geo_backend.common.history import restorable_values
+    """Puts back an intervention's fields, and its links (themes, kinds of action, target groups, funders,
+    partners), as recorded in one history event; it then needs validation again."""
+    from geo_backend.common.history import links_as_of, restorable_values
+
+    from .models import INTERVENTION_LINKS
 
     require_intervention_editor(audience, organisation_id=intervention.organisation_id,
                                 declared_by_network_id=intervention.declared_by_network_id)
@@ -287,8 +290,13 @@ def intervention_restore(*, audience: Audience, intervention: Intervention, even
         raise DomainError("event_not_found", "Version introuvable dans l'historique de cette intervention.",
                           "Version not found in this intervention's history.", status_code=404)
     values = restorable_values(event, EDITOR_FIELDS)
+    links = links_as_of(event, INTERVENTION_LINKS, "intervention")
+    if not links["themes"]:
+        raise DomainError("themes_required", "Cette version n'a pas de thème enregistré : elle ne peut pas être "
+                          "restaurée.", "This version has no recorded theme: it cannot be restored.")
     if intervention.validation_state in (Intervention.Validation.VALIDATED, Intervention.Validation.REJECTED):
         values.update(validation_state=Intervention.Validation.SUBMITTED, rejection_reason="")
     version_bump(Intervention, pk=intervention.pk, expected_version=expected_version, **values)
     intervention.refresh_from_db()
+    _set_relations(intervention, links)
     return intervention

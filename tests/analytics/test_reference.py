@@ -490,5 +490,5 @@ def test_a_donor_gets_the_administrators_answer(mali_world):
     donor_user = factories.user()
     donor_user.groups.add(Group.objects.get_or_create(name=DONOR_GROUP)[0])
     donor = audience_for(donor_user)
-    assert donor.sees_restricted_analytics and not donor.sees_restricted_records
+    assert donor.sees_restricted_analytics and not donor.sees_every_restricted_record and not donor.restricted_readable
     assert coverage(donor, mali_world.edition, 2) == coverage(mali_world.admin, mali_world.edition, 2)

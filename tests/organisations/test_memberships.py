@@ -52,6 +52,8 @@ def test_an_invited_organisation_is_not_yet_a_member_for_validation():
     coordinator = factories.user()
     member = factories.organisation()
     network = factories.network(coordinator=coordinator)
-    client_for(coordinator).post("/api/v1/memberships/", {"network": network.id, "member": member.id}, format="json")
+    invited = client_for(coordinator).post("/api/v1/memberships/", {"network": network.id, "member": member.id},
+                                           format="json")
+    assert invited.status_code == 201 and invited.json()["status"] == "invited"
     coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # a fresh request's view of the person
     assert member.id not in audience_for(coordinator).coordinated_members

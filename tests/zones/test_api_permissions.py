@@ -169,6 +169,8 @@ ENDPOINTS = {
 # PATCH, DELETE, restore and zones (seen by everyone: others get 403), a draft for submit and a submitted one for
 # validate/reject (others cannot see them at all: 404). Memberships: A applies to network M (so M's coordinator,
 # "other_coordinator", is the one who answers), and A ends its accepted membership of N.
+# "POST /networks/" is open to every signed-in person: what that grants (nothing, until an administrator activates
+# the network) is checked by the escalation tests below the matrix.
 MATRIX = [
     # endpoint                            visitor editor other_ed coord other_co donor admin
     ("POST /organisations/",               401,   201,   201,     201,  201,     201,  201),
@@ -318,3 +320,189 @@ def test_adding_a_zone_to_a_draft_one_cannot_see_answers_404(world):
                         format="json")
     assert factories.registry_snapshot() == before
     assert response.status_code == 404, response.status_code
+
+
+# --- Escalation paths: what registering a network, or holding two roles, must not grant -----------------------
+# Registering a network is open to every signed-in person (the "POST /networks/" row above), so what it grants
+# is checked here: nothing, until an administrator activates the network. And nobody consents twice: a person
+# does not validate her own organisation's declaration, nor answer her own organisation's application.
+
+
+def register_network(person, name: str = "Réseau enregistré") -> Organisation:
+    response = factories.api_client(person).post("/api/v1/networks/", {"name": name, "kind": "reseau"},
+                                                 format="json")
+    assert response.status_code == 201, response.content
+    return Organisation.objects.get(pk=response.json()["id"])
+
+
+def zone_precision(api, intervention: Intervention) -> str | None:
+    response = api.get(f"/api/v1/zones/{intervention.zones.get().id}/")
+    return response.json()["properties"]["precision"] if response.status_code == 200 else None
+
+
+@pytest.mark.parametrize("role", ["editor", "other_editor", "coordinator", "donor"])
+def test_registering_a_network_grants_no_coordinator_power_until_it_is_active(world, role):
+    from geo_backend.organisations.access import audience_for
+
+    person = world.people[role]
+    before = audience_for(type(person).objects.get(pk=person.pk))
+    network = register_network(person)
+    assert network.status == "pending"
+    after = audience_for(type(person).objects.get(pk=person.pk))
+    assert network.id in after.editor_of  # she edits what she registered…
+    assert (after.coordinator_of, after.coordinated_members) == (before.coordinator_of, before.coordinated_members)
+    assert after.sees_restricted_analytics == before.sees_restricted_analytics  # …and gains nothing else
+
+
+def test_a_donor_who_registers_a_network_still_cannot_read_a_restricted_intervention(world):
+    restricted = factories.intervention_in_units(world.org, sensitivity="restricted")
+    register_network(world.people["donor"])
+    api = factories.api_client(world.people["donor"])
+    assert api.get(f"/api/v1/interventions/{restricted.id}/").status_code == 404
+    assert restricted.id not in [i["id"] for i in api.get("/api/v1/interventions/").json()["results"]]
+    assert zone_precision(api, restricted) is None
+
+
+def test_an_editor_who_registers_a_network_sees_another_organisations_coarse_zone_only_as_communes(world):
+    coarse = factories.intervention_in_units(world.org, sensitivity="coarse")
+    register_network(world.people["other_editor"])
+    assert zone_precision(factories.api_client(world.people["other_editor"]), coarse) == "communes"
+
+
+def test_a_coordinator_sees_exactly_only_her_own_members_coarse_zones(world):
+    coarse = factories.intervention_in_units(world.org, sensitivity="coarse")
+    assert zone_precision(factories.api_client(world.people["coordinator"]), coarse) == "exact"
+    assert zone_precision(factories.api_client(world.people["other_coordinator"]), coarse) == "communes"
+    assert zone_precision(factories.api_client(world.people["donor"]), coarse) == "communes"
+
+
+def test_a_coordinator_reads_only_her_own_members_restricted_interventions(world):
+    restricted = factories.intervention_in_units(world.org, sensitivity="restricted")
+    assert factories.api_client(world.people["coordinator"]).get(
+        f"/api/v1/interventions/{restricted.id}/").status_code == 200
+    assert factories.api_client(world.people["other_coordinator"]).get(
+        f"/api/v1/interventions/{restricted.id}/").status_code == 404
+
+
+def test_the_coordinator_of_a_pending_network_gets_nothing_from_its_members(world):
+    """A network still waiting for activation, even with an accepted member, grants no coordinator power."""
+    person = factories.user()
+    pending = factories.network(coordinator=person, members=[world.org])
+    Organisation.objects.filter(pk=pending.pk).update(status="pending")
+    restricted = factories.intervention_in_units(world.org, sensitivity="restricted")
+    coarse = factories.intervention_in_units(world.org, sensitivity="coarse")
+    submitted = world.submitted
+    api = factories.api_client(person)
+    assert api.get(f"/api/v1/interventions/{restricted.id}/").status_code == 404
+    assert zone_precision(api, coarse) == "communes"
+    before = factories.registry_snapshot()
+    assert api.post(f"/api/v1/interventions/{submitted.id}/validate/", {},
+                    HTTP_IF_MATCH=factories.if_match(submitted), format="json").status_code == 404
+    assert api.post("/api/v1/memberships/", {"network": pending.id, "member": world.other_org.id},
+                    format="json").status_code == 403
+    assert factories.registry_snapshot() == before
+
+
+def test_an_editor_cannot_enrol_her_own_organisation_in_the_network_she_registered(world):
+    editor = world.people["other_editor"]
+    network = register_network(editor)
+    api = factories.api_client(editor)
+    applied = api.post("/api/v1/memberships/", {"network": network.id, "member": world.other_org.id},
+                       format="json")
+    assert applied.status_code == 201, applied.content
+    assert applied.json()["status"] == "applied"  # her organisation's consent only
+    Organisation.objects.filter(pk=network.pk).update(status="active")  # an administrator activates the network
+    membership = Membership.objects.get(pk=applied.json()["id"])
+    before = factories.registry_snapshot()
+    refused = api.post(f"/api/v1/memberships/{membership.id}/accept/", {},
+                       HTTP_IF_MATCH=factories.if_match(membership), format="json")
+    assert refused.status_code == 403
+    assert factories.registry_snapshot() == before
+    accepted = factories.api_client(world.people["admin"]).post(
+        f"/api/v1/memberships/{membership.id}/accept/", {}, HTTP_IF_MATCH=factories.if_match(membership),
+        format="json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+
+
+def test_the_coordinator_of_an_active_network_applies_for_her_own_organisation_like_anyone(world):
+    editor = world.people["editor"]
+    own_network = factories.network(coordinator=editor)
+    response = factories.api_client(editor).post("/api/v1/memberships/",
+                                                 {"network": own_network.id, "member": world.org.id}, format="json")
+    assert response.status_code == 201 and response.json()["status"] == "applied"
+
+
+@pytest.mark.parametrize("who", ["editor who coordinates", "administrator who edits"])
+def test_nobody_validates_her_own_organisations_declaration(world, who):
+    person = world.people["editor"] if who == "editor who coordinates" else world.people["admin"]
+    if who == "editor who coordinates":
+        factories.network(coordinator=person, members=[world.org])  # A was enrolled by someone else
+    else:
+        from geo_backend.organisations.models import OrganisationRole
+
+        OrganisationRole.objects.create(user=person, organisation=world.org, role="editor")
+    submitted = world.submitted
+    before = factories.registry_snapshot()
+    response = factories.api_client(person).post(f"/api/v1/interventions/{submitted.id}/validate/", {},
+                                                 HTTP_IF_MATCH=factories.if_match(submitted), format="json")
+    assert response.status_code == 403
+    assert factories.registry_snapshot() == before
+    assert factories.api_client().get(f"/api/v1/interventions/{submitted.id}/").status_code == 404  # not public
+
+
+def test_a_declaration_a_network_made_for_a_member_is_validated_outside_that_network(world):
+    coordinator = world.people["coordinator"]
+    api = factories.api_client(coordinator)
+    created = api.post("/api/v1/interventions/", {"organisation": world.org.id, "declared_by_network": world.network.id,
+                                                  "title": "Déclarée par le réseau", "themes": ["vbg"]},
+                       format="json")
+    assert created.status_code == 201, created.content
+    declaration = Intervention.objects.get(pk=created.json()["id"])
+    assert api.post("/api/v1/zones/", {"intervention": declaration.id, "method": "picked", "units": ["ML040224"]},
+                    format="json").status_code == 201
+    assert api.post(f"/api/v1/interventions/{declaration.id}/submit/", {},
+                    HTTP_IF_MATCH=factories.if_match(declaration), format="json").status_code == 200
+    assert api.post(f"/api/v1/interventions/{declaration.id}/validate/", {},
+                    HTTP_IF_MATCH=factories.if_match(declaration), format="json").status_code == 403
+    validated = factories.api_client(world.people["admin"]).post(
+        f"/api/v1/interventions/{declaration.id}/validate/", {}, HTTP_IF_MATCH=factories.if_match(declaration),
+        format="json")
+    assert validated.status_code == 200 and validated.json()["validation_state"] == "validated"
+
+
+# --- The directory search: every filter applies to the same visible intervention --------------------------------
+# Organisation B works visibly on VBG in Ségou (region ML04); its only work on girls' education, in Kayes (region
+# ML01), is hidden (restricted, or a draft). No search may list B because of the hidden work.
+
+SEARCHES = [
+    ({"area": "ML01"}, False),
+    ({"theme": "education-filles"}, False),
+    ({"area": "ML04", "theme": "education-filles"}, False),
+    ({"area": "ML01", "theme": "vbg"}, False),
+    ({"area": "ML04", "theme": "vbg"}, True),
+    ({"area": "ML04"}, True),
+]
+
+
+@pytest.fixture(params=["restricted", "draft"])
+def hidden_work(request, world):
+    factories.intervention_in_units(world.other_org, units=("ML040224",), theme="vbg")
+    state = {"restricted": {"sensitivity": "restricted"}, "draft": {"state": "draft"}}[request.param]
+    factories.intervention_in_units(world.other_org, units=("ML010213",), theme="education-filles", **state)
+    return world.other_org
+
+
+@pytest.mark.parametrize(("query", "listed"), SEARCHES, ids=[str(q) for q, _ in SEARCHES])
+@pytest.mark.parametrize("who", ["visitor", "coordinator"])
+def test_the_api_search_matches_only_visible_interventions(world, hidden_work, who, query, listed):
+    """As a visitor, and as the coordinator of a network B does not belong to."""
+    found = factories.api_client(world.people[who]).get("/api/v1/organisations/", query).json()["results"]
+    assert (hidden_work.id in [o["id"] for o in found]) == listed
+
+
+@pytest.mark.parametrize(("query", "listed"), SEARCHES, ids=[str(q) for q, _ in SEARCHES])
+def test_the_directory_page_matches_only_visible_interventions(world, hidden_work, client, query, listed):
+    params = {"region": query["area"]} if "area" in query else {}
+    params.update({"theme": query["theme"]} if "theme" in query else {})
+    page = client.get("/organisations/", params).content.decode()
+    assert (hidden_work.name in page) == listed

@@ -200,13 +200,14 @@ def test_bad_picked_units_or_radius_are_refused(mali, editor, org, zone, code):
 
 @pytest.fixture
 def people(mali, editor, org):
-    """Who looks: visitor, the owner's editor, the coordinator of its network, a donor, another org's editor."""
-    coordinator = factories.user()
+    """Who looks: visitor, the owner's editor, the coordinator of its network, a donor, another org's editor, the
+    coordinator of a network the owner does not belong to."""
+    coordinator, other_coordinator = factories.user(), factories.user()
     factories.network(coordinator=coordinator, members=[org])
     other_editor = factories.user()
-    factories.organisation(editor=other_editor)
+    factories.network(coordinator=other_coordinator, members=[factories.organisation(editor=other_editor)])
     return {"visitor": None, "editor": editor, "coordinator": coordinator, "donor": factories.donor(),
-            "other_editor": other_editor}
+            "other_editor": other_editor, "other_coordinator": other_coordinator}
 
 
 COMMUNES_TOUCHED = """
@@ -237,14 +238,16 @@ def test_a_visitor_sees_a_coarse_zone_only_as_the_communes_it_touches(people, or
         assert difference < 0.005 * area_km2(feature["geometry"])
 
 
-@pytest.mark.parametrize("who", ["editor", "coordinator", "donor"])
-def test_the_owner_a_coordinator_and_a_donor_see_the_exact_coarse_zone(people, org, who):
+@pytest.mark.parametrize(("who", "exact"), [("editor", True), ("coordinator", True), ("donor", False),
+                                            ("other_editor", False), ("other_coordinator", False)])
+def test_only_the_owner_and_its_networks_coordinator_see_the_exact_coarse_zone(people, org, who, exact):
+    """Donors read the analytics computed over the exact zone, not the zone; nor does any other coordinator."""
     zone = factories.intervention(org, sensitivity="coarse").zones.get()
     square_km2 = area_km2(factories.SEGOU_SQUARE)
     for feature in coarse_and_exact(factories.api_client(people[who]), zone.id):
-        assert feature["properties"]["precision"] == "exact"
-        assert area_km2(feature["geometry"]) == pytest.approx(square_km2, rel=1e-3)
-        assert feature["properties"]["area_km2"] == pytest.approx(square_km2, rel=1e-3)
+        assert feature["properties"]["precision"] == ("exact" if exact else "communes")
+        assert (area_km2(feature["geometry"]) == pytest.approx(square_km2, rel=1e-3)) == exact
+        assert (feature["properties"]["area_km2"] == pytest.approx(square_km2, rel=1e-3)) == exact
 
 
 def test_a_visitor_cannot_read_the_exact_footprint_of_a_coarse_zone_from_commune_shares(people, org):
@@ -277,8 +280,8 @@ def seen_by(api, intervention) -> tuple[bool, bool, bool, bool]:
 
 
 @pytest.mark.parametrize(("who", "sees"), [("visitor", False), ("donor", False), ("other_editor", False),
-                                           ("coordinator", True), ("editor", True)])
-def test_restricted_interventions_are_shown_only_to_coordinators_and_the_owner(people, org, who, sees):
+                                           ("other_coordinator", False), ("coordinator", True), ("editor", True)])
+def test_restricted_interventions_are_shown_only_to_the_owner_and_its_networks_coordinators(people, org, who, sees):
     restricted = factories.intervention_in_units(org, sensitivity="restricted")
     assert seen_by(factories.api_client(people[who]), restricted) == (sees,) * 4
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from geo_backend.common.errors import DomainError
-from geo_backend.organisations.access import audience_for, visible_interventions_q
-from geo_backend.organisations.models import Organisation
+from geo_backend.organisations import selectors as organisation_selectors
+from geo_backend.organisations.access import audience_for
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import ActionKind, TargetGroup, Theme
 from geo_backend.zones import selectors as zone_selectors
@@ -23,15 +23,11 @@ from ..context import map_vocabulary
 @login_required
 def espace(request):
     audience = audience_for(request.user)
-    mine = (Intervention.objects.filter(organisation_id__in=audience.editor_of)
-            .select_related("organisation").order_by("-updated_at"))
-    waiting = Intervention.objects.filter(organisation_id__in=audience.coordinated_members,
-                                          validation_state="submitted").count()
     return render(request, "web/espace.html", {
-        "interventions": mine,
-        "organisations": Organisation.objects.filter(id__in=audience.editor_of).order_by("name"),
-        "is_coordinator": bool(audience.coordinator_of),
-        "waiting": waiting,
+        "interventions": zone_selectors.interventions_of_my_organisations(audience),
+        "organisations": organisation_selectors.organisations_editable(audience),
+        "is_coordinator": audience.reviews_declarations,
+        "waiting": zone_selectors.interventions_awaiting_validation(audience).count(),
     })
 
 
@@ -39,12 +35,14 @@ def espace(request):
 def editor(request, pk=None):
     audience = audience_for(request.user)
     intervention = None
+    organisations = organisation_selectors.organisations_editable(audience)
     if pk is not None:
-        intervention = Intervention.objects.filter(visible_interventions_q(audience), pk=pk).first()
-        if intervention is None or not (audience.is_admin or intervention.organisation_id in audience.editor_of):
+        intervention = zone_selectors.interventions_editable(audience).filter(pk=pk).first()
+        if intervention is None:
             raise Http404
-    organisations = Organisation.objects.filter(id__in=audience.editor_of) if not audience.is_admin \
-        else Organisation.objects.all()
+        # A network's coordinator edits what it declared for a member she does not edit otherwise: show it.
+        organisations = organisations | organisation_selectors.organisations_visible(audience).filter(
+            pk=intervention.organisation_id)
     initial = {"intervention": None, "zones": {"type": "FeatureCollection", "features": []}}
     if intervention is not None:
         initial["intervention"] = json.loads(json.dumps(zone_selectors.intervention_as_dict(intervention),
@@ -80,21 +78,19 @@ def themes_grouped() -> list:
 @login_required
 def queue(request):
     audience = audience_for(request.user)
-    if not (audience.is_admin or audience.coordinator_of):
+    if not audience.reviews_declarations:
         raise Http404
-    submitted = Intervention.objects.filter(validation_state="submitted").select_related("organisation")
-    if not audience.is_admin:
-        submitted = submitted.filter(organisation_id__in=audience.coordinated_members) | submitted.filter(
-            declared_by_network_id__in=audience.coordinator_of)
-    return render(request, "web/queue.html", {"interventions": submitted.prefetch_related("themes", "zones")
-                                              .order_by("updated_at")})
+    return render(request, "web/queue.html", {
+        "interventions": zone_selectors.interventions_awaiting_validation(audience).prefetch_related("themes",
+                                                                                                    "zones")})
 
 
 @login_required
 @require_POST
 def queue_decide(request, pk):
     audience = audience_for(request.user)
-    intervention = Intervention.objects.filter(pk=pk).first()
+    # Looked up among the declarations she may see: the service then says why a decision is refused.
+    intervention = zone_selectors.interventions_visible(audience).filter(pk=pk).first()
     if intervention is None:
         raise Http404
     try:

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from geo_backend.organisations import selectors as organisations
-from geo_backend.organisations.access import audience_for
+from geo_backend.organisations.access import audience_for, can_edit_organisation
 from geo_backend.regions.models import AdminUnit
 from geo_backend.regions.selectors import edition_list_with_counts
 from geo_backend.taxonomy.models import Theme
@@ -42,7 +42,7 @@ def profile(request, slug):
         "organisation": organisation,
         "detail": detail,
         "themes": [theme_labels.get(code, code) for code in detail["themes"]],
-        "can_edit": audience.is_admin or organisation.id in audience.editor_of,
+        "can_edit": can_edit_organisation(audience, organisation.id),
     })
 
 

@@ -1,0 +1,69 @@
+"""Rules about the code itself, checked by reading it.
+
+Every visibility and permission question is answered by geo_backend/organisations/access.py and the apps'
+selectors. The pages (geo_backend/web), the dashboard and its exports (dashboards/) call them and hold no rule of
+their own: no sensitivity or visibility constant, no raw fact about the person (which organisations she edits,
+which networks she coordinates, whether she is an administrator), and no query narrowed by a record's
+sensitivity, visibility, validation state or status.
+"""
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRESENTATION = [ROOT / "geo_backend" / "web", ROOT / "dashboards"]
+# The model constants that decide who sees what.
+RULE_CONSTANTS = {"Sensitivity", "Visibility", "ADMIN_GROUP", "DONOR_GROUP"}
+# The facts an Audience holds; access.py turns them into answers (can_…, sees_…, …_q).
+AUDIENCE_FACTS = {"editor_of", "coordinator_of", "coordinated_members", "is_admin", "is_donor"}
+# Fields whose value decides who may see a record: a query narrowed by them is a visibility rule.
+RULE_FIELDS = {"sensitivity", "visibility", "validation_state", "status"}
+QUERY_METHODS = {"filter", "exclude", "get", "get_or_create", "update_or_create"}
+
+
+def presentation_modules() -> list[Path]:
+    return sorted(path for folder in PRESENTATION for path in folder.rglob("*.py"))
+
+
+def violations(source: str) -> list[str]:
+    """What in this module decides visibility or permission by itself, as "line: what" strings."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            found += [f"{node.lineno}: imports {alias.name}" for alias in node.names if alias.name in RULE_CONSTANTS]
+        elif isinstance(node, ast.Attribute) and node.attr in RULE_CONSTANTS | AUDIENCE_FACTS:
+            found.append(f"{node.lineno}: reads .{node.attr}")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in QUERY_METHODS):
+            for keyword in node.keywords:
+                if keyword.arg and RULE_FIELDS & set(keyword.arg.split("__")):
+                    found.append(f"{node.lineno}: narrows a query by {keyword.arg}")
+    return found
+
+
+def test_the_rule_finder_finds_what_it_looks_for():
+    """The checks below are only worth something if the finder sees each kind of rule."""
+    source = (
+        "from geo_backend.zones.models import Sensitivity\n"
+        "if audience.is_admin or pk in audience.editor_of:\n"
+        "    rows = Intervention.objects.filter(validation_state='validated', organisation__status='active')\n"
+        "rows = rows.exclude(sensitivity=Sensitivity.RESTRICTED)\n"
+        "ok = Intervention.objects.filter(pk__in=ids).values('status')\n"
+    )
+    assert set(violations(source)) == {
+        "1: imports Sensitivity", "2: reads .is_admin", "2: reads .editor_of",
+        "3: narrows a query by validation_state", "3: narrows a query by organisation__status",
+        "4: narrows a query by sensitivity",
+    }
+
+
+@pytest.mark.parametrize("path", presentation_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_dashboard_and_exports_hold_no_permission_or_visibility_rule(path):
+    assert violations(path.read_text(encoding="utf-8")) == []
+
+
+def test_the_pages_and_the_dashboard_are_all_checked():
+    names = {str(p.relative_to(ROOT)) for p in presentation_modules()}
+    assert {"geo_backend/web/views/espace.py", "geo_backend/web/views/pages.py", "geo_backend/web/context.py",
+            "dashboards/data.py", "dashboards/exports.py", "dashboards/pages/couverture.py"} <= names
