@@ -1,10 +1,9 @@
 """Error answers (settings handler400/403/404/500): the API's one error shape under /api/, translated pages
 elsewhere."""
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 
