@@ -2,7 +2,7 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
-from .views.errors import body_too_large
+from .views.errors import api_error, body_too_large
 
 
 class RequestBodyLimitMiddleware:
@@ -41,3 +41,21 @@ class PrivateAnswersMiddleware:
         if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True)
         return response
+
+
+class OutboxAccountMiddleware:
+    """The offline outbox sends each queued edit with X-Musoya-Account, the account that made it. If someone else is
+    signed in now (another person on the same phone, signed in from another tab), the edit is refused before any
+    view sees it (409 account_mismatch), and the outbox keeps it for its owner."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        expected = request.META.get("HTTP_X_MUSOYA_ACCOUNT")
+        if expected is not None:
+            user = request.user
+            if not user.is_authenticated or str(user.pk) != expected:
+                return api_error("account_mismatch", "Cette modification a été faite sous un autre compte.",
+                                 "This change was made under another account.", 409)
+        return self.get_response(request)
