@@ -34,10 +34,12 @@ def violations(page) -> list[str]:
 
 
 def visit(page, path, ready=None, *, blocked_on_purpose=None):
-    page.goto(path)
+    page.csp_console.clear()
+    response = page.goto(path)
+    assert "'self'" in response.headers.get("content-security-policy", ""), (path, "no policy in force")
     page.wait_for_load_state("networkidle")
     if ready:
-        page.wait_for_function(ready, timeout=30_000)
+        page.wait_for_function("() => " + ready, timeout=30_000)
     found = [v for v in violations(page) if not (blocked_on_purpose and blocked_on_purpose in v)]
     assert found == [], (path, found)
 
@@ -63,12 +65,13 @@ def test_no_csp_violation_on_the_main_pages(watched, django_db_blocker):
 
 
 def test_no_csp_violation_on_the_dashboard(watched):
-    watched.goto("/tableau-de-bord/")
-    watched.wait_for_function("document.querySelectorAll('#cov-map .choroplethlocation').length > 0",
+    response = watched.goto("/tableau-de-bord/")
+    assert "script-src 'self' 'sha256-" in response.headers.get("content-security-policy", "")
+    watched.wait_for_function("() => document.querySelectorAll('#cov-map .choroplethlocation').length > 0",
                               timeout=30_000)
     expect(watched.locator("#cov-summary")).to_contain_text("interventions", timeout=30_000)
     watched.get_by_role("link", name="Zones blanches").click()
-    watched.wait_for_function("document.querySelectorAll('#gap-map .choroplethlocation').length > 0",
+    watched.wait_for_function("() => document.querySelectorAll('#gap-map .choroplethlocation').length > 0",
                               timeout=30_000)
     assert violations(watched) == []
 
@@ -76,7 +79,7 @@ def test_no_csp_violation_on_the_dashboard(watched):
 def controlled_by_the_service_worker(page):
     page.evaluate("() => navigator.serviceWorker.ready")
     page.reload()
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20_000)
 
 
 def test_after_sign_out_the_phone_offline_shows_none_of_the_coordinators_data(phone, django_db_blocker):
@@ -110,6 +113,8 @@ def test_after_sign_out_the_phone_offline_shows_none_of_the_coordinators_data(ph
 
 
 def test_one_accounts_queued_edit_is_never_sent_as_another(browser, live_url, django_db_blocker):
+    """The issue's scenario: an edit queued offline by one person, whose session then ends on the phone without the
+    outbox being sent; the next person signs in (an administrator, who could write it) and must not send it."""
     from geo_backend.zones.models import Intervention
 
     title = f"Brouillon hors ligne {time.time_ns()}"
@@ -121,29 +126,33 @@ def test_one_accounts_queued_edit_is_never_sent_as_another(browser, live_url, dj
     page.goto("/espace/interventions/nouvelle/")
     page.wait_for_load_state("networkidle")
     organisation = page.eval_on_selector("#f-organisation", "select => select.value")
-    page.context.set_offline(True)
+    context.set_offline(True)
     queued = page.evaluate("""([title, organisation]) => MusoyaOutbox.send('POST', '/api/v1/interventions/',
         {organisation: Number(organisation), title: title, themes: ['vbg']}, {label: title})
         .then(result => result.queued)""", [title, organisation])
     assert queued
-    page.context.set_offline(False)
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_load_state("networkidle")
+    page.close()
+    context.clear_cookies()  # her session ends on this phone (expired, cleared) before the outbox was sent
+    context.set_offline(False)
 
-    sign_in(page, "demo-coordinatrice")  # the next person on the same phone
-    page.goto("/espace/")
+    page = context.new_page()
+    sign_in(page, "demo-admin")  # the next person on the same phone
+    page.goto("/espace/interventions/nouvelle/")  # the page that lists the outbox
     page.wait_for_load_state("networkidle")
     page.evaluate("() => MusoyaOutbox.replay()")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => MusoyaOutbox.list().then(entries => entries.length)") == 1  # kept for its owner
+    assert page.locator("#pending-list li").count() == 0  # and not shown to someone else
     with django_db_blocker.unblock():
         assert not Intervention.objects.filter(title=title).exists()
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_load_state("networkidle")
-    sign_in(page, "demo-editrice")  # its owner again: now it is sent
+    sign_in(page, "demo-editrice")  # its owner again: now it is sent, under her account
     page.goto("/espace/")
     page.wait_for_function("() => MusoyaOutbox.list().then(entries => entries.length === 0)", timeout=20_000)
     with django_db_blocker.unblock():
-        assert Intervention.objects.filter(title=title).count() == 1
+        created = Intervention.objects.get(title=title)
+    assert created.organisation_id == int(organisation)
+    assert created.created_by.username == "demo-editrice"
     context.close()
