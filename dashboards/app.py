@@ -240,11 +240,34 @@ def create_dash_app() -> Dash:
     )
     for page in PAGES:
         page.register(app)
+    _security_headers(app)
     # Dash finishes setting itself up (among others, the list of scripts it agrees to serve) on its first request,
     # in whichever thread comes first: a worker's first requests arriving together could find that half done and
     # refuse a script. So make that first request here, before the worker serves anyone.
     app.server.test_client().get("/")
     return app
+
+
+def _security_headers(app: Dash) -> None:
+    """The headers Django gives the site's pages, which never see the dashboard's requests: the site's
+    Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) with the hashes of Dash's own inline scripts (the
+    renderer's start and the clientside callbacks, all registered by now), no framing, no MIME sniffing."""
+    from csp.utils import build_policy
+    from django.conf import settings
+
+    headers = {
+        "Content-Security-Policy": build_policy(update={"script-src": app.csp_hashes()}),
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+        "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+    }
+
+    @app.server.after_request
+    def secure(response: flask.Response) -> flask.Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 def _serve(server: flask.Flask) -> None:

@@ -88,15 +88,14 @@ def user_named(username: str, *, superuser: bool = False):
 
 @contextlib.contextmanager
 def api_token(user) -> Iterator[str]:
-    """A DRF token of the user (rest_framework.authtoken); a token created here is deleted on the way out."""
-    from rest_framework.authtoken.models import Token
+    """An API token of the user (django-rest-knox, as POST /api/v1/auth/token/ gives); deleted on the way out."""
+    from knox.models import AuthToken
 
-    token, created = Token.objects.get_or_create(user=user)
+    instance, key = AuthToken.objects.create(user=user)
     try:
-        yield token.key
+        yield key
     finally:
-        if created:
-            token.delete()
+        instance.delete()
 
 
 @dataclass

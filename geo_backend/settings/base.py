@@ -1,4 +1,5 @@
 """Settings shared by every environment. Values come from the environment (see .env.example)."""
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -26,8 +27,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_gis",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our own static files (no CDN)
     "leaflet",
-    "rest_framework.authtoken",
+    "knox",  # API tokens that expire, stored hashed
+    "axes",  # sign-in attempt counting and lockout, on every sign-in path (site, admin, API token)
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -43,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body over the size limit with 413 before anything reads it (one error shape for the API).
+    "geo_backend.web.middleware.RequestBodyLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -51,15 +58,24 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "geo_backend.web.middleware.OutboxAccountMiddleware",
     # Groups every change of a request under one history context (who, which URL).
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Signed-in answers are marked Cache-Control: private (the service worker keeps them apart, purges them).
+    "geo_backend.web.middleware.PrivateAnswersMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during sign-in into our lockout page or JSON error.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # History events carry the time they were written, not the start of their transaction: the events of one
 # operation (an intervention, then its themes) keep their order, which restoring a version's links relies on.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+# Sign-in: django-axes counts failures in the database (shared by every gunicorn worker) per account and address;
+# geo_backend.web.signin.SignInBackend makes the attempts for one account wait for each other, so that concurrent
+# tries cannot all pass the check before any failure is recorded.
+AUTHENTICATION_BACKENDS = ["geo_backend.web.signin.SignInBackend"]
 
 ROOT_URLCONF = "geo_backend.urls"
 WSGI_APPLICATION = "geo_backend.wsgi.application"
@@ -141,10 +157,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first: its WWW-Authenticate challenge makes DRF answer 401 (not 403) to someone not signed in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Counted in the cache (a database table shared by the workers): writes per person (or address), and the
+    # token endpoint per address.
+    "DEFAULT_THROTTLE_CLASSES": ["geo_backend.api.throttles.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": env("API_WRITE_RATE", default="120/minute"),
+        "sign_in": env("API_SIGN_IN_RATE", default="10/minute"),
+    },
     "EXCEPTION_HANDLER": "geo_backend.api.exceptions.exception_handler",
     # ?format= selects GeoJSON/JSON/CSV in our own views, not DRF's renderer negotiation.
     "URL_FORMAT_OVERRIDE": None,
@@ -159,6 +182,10 @@ SPECTACULAR_SETTINGS = {
     "Who does what, where, for the rights of women and girls in Mali.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: pinned with the package, same origin.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "geo_backend.organisations.models.Organisation.Kind",
         "ContactKindEnum": "geo_backend.organisations.models.Contact.Kind",
@@ -168,14 +195,49 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The cache is a database table (no extra server to run): login throttling shares it across gunicorn workers.
+# The cache is a database table (no extra server to run): the API throttles share it across gunicorn workers.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "musoya_cache"}}
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:espace"
 LOGOUT_REDIRECT_URL = "web:home"
-# Sign-in attempts allowed per account and address before a pause.
+# Sign-in attempts allowed per account and address before a pause, and the pause (django-axes reads both
+# through geo_backend.web.signin at each attempt).
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
+AXES_FAILURE_LIMIT = "geo_backend.web.signin.failure_limit"
+AXES_COOLOFF_TIME = "geo_backend.web.signin.cool_off"
+# Per account and address together: per address alone would lock out whole mobile networks (carrier NAT), per
+# account alone would let anyone lock a coordinator out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "geo_backend.web.signin.attempted_username"
+AXES_LOCKOUT_CALLABLE = "geo_backend.web.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# API tokens (POST /api/v1/auth/token/): they expire, a new sign-in replaces the account's previous token, and
+# DELETE /api/v1/auth/token/ revokes the one in use.
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=10)), "AUTO_REFRESH": False}
+
+# Content-Security-Policy (django-csp): no inline script anywhere, nothing from another origin except the
+# optional OpenStreetMap tiles. Styles may be inline: Leaflet, Plotly, Swagger UI and ReDoc set them at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https://tile.openstreetmap.org"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Musoya <noreply@musoya.example.org>")
 

@@ -11,8 +11,8 @@ urlpatterns = [
     path("a-propos/", pages.about, name="about"),
     path("hors-ligne/", pwa.offline, name="offline"),
     # Accounts
-    path("comptes/connexion/", accounts.ThrottledLoginView.as_view(), name="login"),
-    path("comptes/deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("comptes/connexion/", accounts.SignInView.as_view(), name="login"),
+    path("comptes/deconnexion/", accounts.SignOutView.as_view(), name="logout"),
     path("comptes/mot-de-passe/", auth_views.PasswordResetView.as_view(
         template_name="web/password_reset.html", email_template_name="web/password_reset_email.txt",
         success_url=reverse_lazy("web:password_reset_done")), name="password_reset"),

@@ -15,8 +15,12 @@ def api_get(page, url):
     return page.evaluate("url => fetch(url, {credentials: 'same-origin'}).then(r => r.json())", url)
 
 
+# Predicates are passed to wait_for_function as functions ("() => ..."): Playwright evaluates a bare expression with
+# eval(), which the site's Content-Security-Policy rightly refuses.
+
+
 def zone_count_on_map(page) -> int:
-    page.wait_for_function("document.getElementById('map').dataset.zones !== undefined")
+    page.wait_for_function("() => document.getElementById('map').dataset.zones !== undefined")
     return int(page.get_attribute("#map", "data-zones"))
 
 
@@ -62,7 +66,7 @@ def new_intervention(page, title):
     page.fill("#f-title", title)
     page.check('input[name="themes"][value="vbg"]')
     page.click("#save-intervention")
-    page.wait_for_function("document.getElementById('intervention-state').textContent.includes('draft')"
+    page.wait_for_function("() => document.getElementById('intervention-state').textContent.includes('draft')"
                            " || document.getElementById('intervention-state').textContent.includes('État')")
     page.wait_for_url("**/espace/interventions/*/")
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
@@ -76,9 +80,9 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
     intervention_id = new_intervention(page, title)
     draw_square(page)
     page.click("#zone-save")
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
     page.click("#submit-intervention")
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('validation')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('validation')")
     editor.close()
 
     coordinator = browser.new_context(base_url=live_url, locale="fr-FR")
@@ -105,15 +109,15 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
 
 def choose_unit(page, region, cercle, commune):
     page.select_option("#pick-region", region)
-    page.wait_for_function("document.querySelectorAll('#pick-cercle option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#pick-cercle option').length > 1")
     page.select_option("#pick-cercle", cercle)
-    page.wait_for_function("document.querySelectorAll('#pick-commune option').length > 1")
+    page.wait_for_function("() => document.querySelectorAll('#pick-commune option').length > 1")
     page.select_option("#pick-commune", commune)
     page.click("#pick-add")
 
 
 def saved_zone(page):
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
     zones = page.evaluate("""() => { const z = []; musoyaEditorMap.eachLayer(l => {
         if (l.feature && l.feature.properties && l.feature.properties.zone) z.push(l.feature.id); });
         return [...new Set(z)]; }""")
@@ -135,7 +139,7 @@ def test_picking_three_communes_makes_the_same_zone_as_drawing_their_outline(pag
     page.fill("#geojson-import", json.dumps(picked["geometry"]))
     page.click("#geojson-load")
     page.click("#zone-save")
-    page.wait_for_function("document.querySelectorAll('#zone-list li').length >= 2")
+    page.wait_for_function("() => document.querySelectorAll('#zone-list li').length >= 2")
     drawn_id = saved_zone(page)
     drawn = api_get(page, f"/api/v1/zones/{drawn_id}/")
     assert drawn_id != picked_id
@@ -149,7 +153,8 @@ def test_picking_three_communes_makes_the_same_zone_as_drawing_their_outline(pag
 
 
 def wait_for_service_worker(page):
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=20000)
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                           timeout=20000)
 
 
 def test_the_app_reloaded_offline_still_shows_the_map_and_the_directory(page):
@@ -165,7 +170,7 @@ def test_the_app_reloaded_offline_still_shows_the_map_and_the_directory(page):
     page.goto("/")
     regions_drawn = """() => { let n = 0; musoyaMap.eachLayer(l => {
         if (l.feature && l.feature.properties.level === 1) n++; }); return n; }"""
-    page.wait_for_function("(" + regions_drawn + ")() >= 9")  # the regions, from the cache
+    page.wait_for_function("() => (" + regions_drawn + ")() >= 9")  # the regions, from the cache
     assert page.is_visible("#connection-status")
     page.goto("/organisations/")
     assert page.locator(".card h2").all_inner_texts() == online_names
@@ -182,11 +187,11 @@ def test_a_zone_drawn_offline_is_sent_when_back_online(page):
     page.evaluate("() => window.dispatchEvent(new Event('offline'))")
     draw_square(page)
     page.click("#zone-save")
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Hors ligne')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Hors ligne')")
     page.wait_for_selector("#pending-list li[data-status='pending']")
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("document.querySelectorAll('#pending-list li').length === 0", timeout=20000)
+    page.wait_for_function("() => document.querySelectorAll('#pending-list li').length === 0", timeout=20000)
     assert Zone.objects.filter(intervention_id=intervention_id).count() == 1
 
 

@@ -66,16 +66,6 @@ def test_pending_organisations_are_not_listed_publicly(client):
     assert "Organisation en attente" not in client.get("/organisations/").content.decode()
 
 
-def test_login_is_throttled_after_repeated_failures(client, settings):
-    settings.LOGIN_MAX_FAILURES = 3
-    factories.user("amina")
-    for _ in range(3):
-        assert client.post("/comptes/connexion/", {"username": "amina", "password": "wrong"}).status_code == 200
-    blocked = client.post("/comptes/connexion/", {"username": "amina", "password": "pw-test-1234"})
-    assert blocked.status_code == 429
-    assert "Trop de tentatives" in blocked.content.decode()
-
-
 def test_sign_in_then_my_space(client):
     person = factories.user("fatoumata")
     organisation = factories.organisation("Association Test Espace", editor=person)

@@ -1,34 +1,19 @@
-"""Sign in with throttling: after LOGIN_MAX_FAILURES failures for one account from one address, a pause."""
-from django.conf import settings
+"""Signing in and out of the site. Attempts are counted and locked out by django-axes (geo_backend.web.signin),
+for this page, the admin's and the API token endpoint alike."""
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
-from django.utils.translation import gettext as _
 
 
-def _throttle_key(request) -> str:
-    username = (request.POST.get("username") or "").strip().lower()
-    address = request.META.get("REMOTE_ADDR", "")
-    return f"login-failures:{username}:{address}"
-
-
-class ThrottledLoginView(auth_views.LoginView):
+class SignInView(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
+
+class SignOutView(auth_views.LogoutView):
+    """Signs out and tells the browser to drop what it cached for this person. The service worker's private cache is
+    purged by the worker itself when it sees this sign-out go by (web/sw.js); the on-device outbox is kept, since
+    its entries carry their account and are only sent for that account (offline-queue.js)."""
+
     def post(self, request, *args, **kwargs):
-        key = _throttle_key(request)
-        if cache.get(key, 0) >= settings.LOGIN_MAX_FAILURES:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, _("Trop de tentatives de connexion. Réessayez dans quelques minutes."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        key = _throttle_key(self.request)
-        cache.set(key, cache.get(key, 0) + 1, settings.LOGIN_LOCKOUT_SECONDS)
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        cache.delete(_throttle_key(self.request))
-        return super().form_valid(form)
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response

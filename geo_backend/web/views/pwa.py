@@ -1,10 +1,12 @@
 """The installable app: web manifest, service worker (served at the site root so it controls every page)."""
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -30,8 +32,19 @@ def manifest(request):
     return response
 
 
+def sign_in_and_out_paths() -> list[str]:
+    """The addresses a sign-in or sign-out is posted to, in every language: the service worker empties its private
+    cache when it sees one go by."""
+    paths = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths |= {reverse(name) for name in ("web:login", "web:logout", "admin:login", "admin:logout")}
+    return sorted(paths)
+
+
 def service_worker(request):
     response = render(request, "web/sw.js", {
+        "sign_in_and_out": json.dumps(sign_in_and_out_paths()),
         "shell": json.dumps([static(path) for path in (
             "web/site.css", "web/app.js", "web/map.js", "web/offline-queue.js", "web/editor.js",
             "leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/draw/leaflet.draw.js",

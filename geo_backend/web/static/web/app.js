@@ -30,6 +30,7 @@
     var headers = {"Accept": "application/json", "X-CSRFToken": cookie("csrftoken")};
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (options && options.ifMatch) headers["If-Match"] = options.ifMatch;
+    if (options && options.account) headers["X-Musoya-Account"] = options.account;
     return fetch(url, {method: method, headers: headers, credentials: "same-origin",
                        body: body === undefined ? undefined : JSON.stringify(body)})
       .then(function (response) {
@@ -54,5 +55,11 @@
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* the site works without it */ });
   }
 
-  window.Musoya = {api: api, errorMessage: errorMessage, lang: lang, cookie: cookie};
+  /* The signed-in account's id ("" for a visitor), as the page was rendered for it. */
+  function account() {
+    var meta = document.querySelector('meta[name="musoya-account"]');
+    return meta ? meta.content : "";
+  }
+
+  window.Musoya = {api: api, errorMessage: errorMessage, lang: lang, cookie: cookie, account: account};
 })();

@@ -1,6 +1,7 @@
 /* The outbox: writes made without a connection are kept on the device (IndexedDB) and sent, in order, when the
    connection returns. Nothing is dropped: a refusal or a conflict stays in the outbox, shown to the person, until
-   they resolve or discard it. */
+   they resolve or discard it. Each entry carries the account that made it, and is sent and shown only while that
+   account is signed in: on a shared phone, one person's edits are never sent as another's. */
 (function () {
   "use strict";
   var DB_NAME = "musoya", STORE = "outbox";
@@ -33,7 +34,15 @@
   function put(entry) { return withStore("readwrite", function (store) { return store.put(entry); }); }
   function remove(id) { return withStore("readwrite", function (store) { return store.delete(id); }); }
 
-  function changed() { list().then(function (entries) { listeners.forEach(function (f) { f(entries); }); }); }
+  /* The entries of the account signed in now (none for a visitor). */
+  function mine() {
+    var account = Musoya.account();
+    return list().then(function (entries) {
+      return account ? entries.filter(function (entry) { return entry.account === account; }) : [];
+    });
+  }
+
+  function changed() { mine().then(function (entries) { listeners.forEach(function (f) { f(entries); }); }); }
 
   /* Sends now, or keeps for later when the network is unreachable. Resolves {queued, response}. */
   function send(method, url, body, options) {
@@ -41,7 +50,8 @@
     return Musoya.api(method, url, body, options).then(function (response) {
       return {queued: false, response: response};
     }, function () {
-      return put({method: method, url: url, body: body, ifMatch: options.ifMatch || null, label: options.label || url,
+      return put({account: Musoya.account(), method: method, url: url, body: body, ifMatch: options.ifMatch || null,
+                  label: options.label || url,
                   tempId: options.tempId || null, status: "pending", createdAt: new Date().toISOString()})
         .then(function () { changed(); return {queued: true}; });
     });
@@ -59,13 +69,16 @@
     if (replaying || !navigator.onLine) return Promise.resolve();
     replaying = true;
     var ids = {};
-    return list().then(function (entries) {
+    return mine().then(function (entries) {
       var chain = Promise.resolve(true);
       entries.forEach(function (entry) {
         chain = chain.then(function (goOn) {
           if (!goOn || entry.status !== "pending") return goOn;
           var url = substitute(entry.url, ids), body = substitute(entry.body, ids);
-          return Musoya.api(entry.method, url, body, {ifMatch: entry.ifMatch}).then(function (response) {
+          var sent = Musoya.api(entry.method, url, body, {ifMatch: entry.ifMatch, account: entry.account});
+          return sent.then(function (response) {
+            // Someone else is signed in now: keep the entry for its owner, send nothing more.
+            if (response.status === 409 && response.body && response.body.code === "account_mismatch") return false;
             if (response.ok) {
               if (entry.tempId && response.body && response.body.id) ids[entry.tempId] = response.body.id;
               return remove(entry.id).then(function () { return true; });
@@ -107,5 +120,6 @@
   window.addEventListener("online", replay);
   document.addEventListener("DOMContentLoaded", function () { changed(); replay(); });
 
-  window.MusoyaOutbox = {send: send, replay: replay, list: list, onChange: function (f) { listeners.push(f); }};
+  window.MusoyaOutbox = {send: send, replay: replay, list: list, mine: mine,
+                         onChange: function (f) { listeners.push(f); }};
 })();

@@ -1,10 +1,19 @@
 /* Musoya service worker. The app shell and the boundaries are cached at install; pages and API answers are
    fetched from the network first and kept, so the last data seen stays available offline. Writes are never
-   handled here: the page's outbox (offline-queue.js) keeps them until the connection returns. */
+   handled here: the page's outbox (offline-queue.js) keeps them until the connection returns.
+
+   Shared phones: answers made for a signed-in person (the server marks them Cache-Control: private) go to a
+   private cache, apart from public answers, and that cache is emptied whenever someone signs in or out. Every
+   kept answer carries the time it was stored and is not served past its maximum age. */
 "use strict";
 var SHELL = {{ shell|safe }};
+var SIGN_IN_AND_OUT = {{ sign_in_and_out|safe }};
 var VERSION = "musoya-" + hash(SHELL.join("|"));
-var SHELL_CACHE = VERSION + "-shell", DATA_CACHE = "musoya-data", PAGE_CACHE = "musoya-pages";
+var SHELL_CACHE = VERSION + "-shell", PUBLIC_CACHE = "musoya-public", PRIVATE_CACHE = "musoya-private";
+var MAX_AGE = {};
+MAX_AGE[PUBLIC_CACHE] = 14 * 24 * 3600 * 1000;
+MAX_AGE[PRIVATE_CACHE] = 12 * 3600 * 1000;
+var STORED_AT = "X-Musoya-Stored-At";
 var FIRST_PAGES = ["/", "/organisations/", "/hors-ligne/"];
 var BASE_LAYERS = ["/api/v1/areas/?level=1", "/api/v1/areas/?level=2"];
 
@@ -14,34 +23,78 @@ function hash(text) {
   return (h >>> 0).toString(36);
 }
 
+function isPrivate(response) { return /\bprivate\b/i.test(response.headers.get("Cache-Control") || ""); }
+
+/* Keeps a copy of an answer, in the private or the public cache as the server marked it, with the time. */
+function store(request, response) {
+  if (!response.ok || /\bno-store\b/i.test(response.headers.get("Cache-Control") || "")) return Promise.resolve();
+  var name = isPrivate(response) ? PRIVATE_CACHE : PUBLIC_CACHE;
+  return response.blob().then(function (body) {
+    var headers = new Headers(response.headers);
+    headers.set(STORED_AT, String(Date.now()));
+    var stamped = new Response(body, {status: response.status, statusText: response.statusText, headers: headers});
+    return caches.open(name).then(function (cache) { return cache.put(request, stamped); });
+  });
+}
+
+function fetchAndStore(url) {
+  return fetch(url, {credentials: "same-origin"}).then(function (response) { return store(url, response); });
+}
+
+/* The kept answer still young enough to serve: the private one first (it is the signed-in person's), then the
+   public one. */
+function lookup(request) {
+  function from(name) {
+    return caches.open(name).then(function (cache) { return cache.match(request, {ignoreVary: true}); })
+      .then(function (found) {
+        if (!found) return null;
+        var age = Date.now() - Number(found.headers.get(STORED_AT) || 0);
+        return age <= MAX_AGE[name] ? found : null;
+      });
+  }
+  return from(PRIVATE_CACHE).then(function (found) { return found || from(PUBLIC_CACHE); });
+}
+
+function purgePrivate() { return caches.delete(PRIVATE_CACHE); }
+
 self.addEventListener("install", function (event) {
   event.waitUntil(Promise.all([
     caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); }),
-    caches.open(PAGE_CACHE).then(function (cache) { return cache.addAll(FIRST_PAGES); }),
-    caches.open(DATA_CACHE).then(function (cache) { return cache.addAll(BASE_LAYERS); })
+    Promise.all(FIRST_PAGES.concat(BASE_LAYERS).map(fetchAndStore))
   ]).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
+  // Older shells, and the caches of earlier workers that kept signed-in answers with public ones.
   event.waitUntil(caches.keys().then(function (names) {
     return Promise.all(names.filter(function (name) {
-      return name.endsWith("-shell") && name !== SHELL_CACHE;
+      return [SHELL_CACHE, PUBLIC_CACHE, PRIVATE_CACHE].indexOf(name) < 0;
     }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
 
-function networkFirst(request, cacheName, fallbackUrl) {
+self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "purge-private") event.waitUntil(purgePrivate());
+});
+
+var OFFLINE_ANSWER = JSON.stringify({code: "offline", message: {fr: "Hors ligne.", en: "Offline."}});
+var OFFLINE_PAGE = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Musoya</title>' +
+  '<p>Hors ligne : cette page n\'est pas disponible sur cet appareil. / Offline: this page is not on this device.</p>';
+
+function networkFirst(request, fallbackUrl) {
   return fetch(request).then(function (response) {
-    if (response.ok) {
-      var copy = response.clone();
-      caches.open(cacheName).then(function (cache) { cache.put(request, copy); });
-    }
+    var copy = response.clone();
+    store(request, copy);
     return response;
   }).catch(function () {
-    return caches.match(request, {ignoreVary: true}).then(function (cached) {
-      return cached || (fallbackUrl ? caches.match(fallbackUrl) : undefined) ||
-        new Response(JSON.stringify({code: "offline", message: {fr: "Hors ligne.", en: "Offline."}}),
-                     {status: 503, headers: {"Content-Type": "application/json"}});
+    return lookup(request).then(function (cached) {
+      if (cached) return cached;
+      if (!fallbackUrl) {
+        return new Response(OFFLINE_ANSWER, {status: 503, headers: {"Content-Type": "application/json"}});
+      }
+      return lookup(new Request(fallbackUrl)).then(function (fallback) {
+        return fallback || new Response(OFFLINE_PAGE, {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+      });
     });
   });
 }
@@ -59,27 +112,31 @@ function cacheFirst(request) {
 }
 
 function staleWhileRevalidate(request) {
-  return caches.open(DATA_CACHE).then(function (cache) {
-    return cache.match(request).then(function (cached) {
-      var fresh = fetch(request).then(function (response) {
-        if (response.ok) cache.put(request, response.clone());
-        return response;
-      }).catch(function () { return cached; });
-      return cached || fresh;
-    });
+  return lookup(request).then(function (cached) {
+    var fresh = fetch(request).then(function (response) {
+      store(request, response.clone());
+      return response;
+    }).catch(function () { return cached; });
+    return cached || fresh;
   });
 }
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && SIGN_IN_AND_OUT.indexOf(url.pathname) >= 0) {
+    // Someone signs in or out: nothing kept for the previous person may be shown to the next.
+    event.waitUntil(purgePrivate());
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) { event.respondWith(cacheFirst(request)); return; }
   if (url.pathname.startsWith("/api/v1/areas/") || url.pathname.startsWith("/tiles/")) {
     event.respondWith(staleWhileRevalidate(request)); return;
   }
   if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/jsi18n/")) {
-    event.respondWith(networkFirst(request, DATA_CACHE)); return;
+    event.respondWith(networkFirst(request)); return;
   }
-  if (request.mode === "navigate") { event.respondWith(networkFirst(request, PAGE_CACHE, "/hors-ligne/")); }
+  if (request.mode === "navigate") { event.respondWith(networkFirst(request, "/hors-ligne/")); }
 });
