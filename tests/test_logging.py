@@ -33,3 +33,23 @@ def test_json_lines_carry_the_extra_fields():
                                     "msg": "loaded %s units", "args": (701,), "duration_ms": 12.5})
     entry = json.loads(JsonLineFormatter().format(record))
     assert entry["message"] == "loaded 701 units" and entry["duration_ms"] == 12.5 and entry["logger"] == "musoya.loads"
+
+
+@pytest.mark.django_db
+def test_the_slow_query_log_never_displaces_a_wrapper_opened_before_the_connection():
+    # pghistory opens its wrapper before the first query of a request; that query opens the connection, which
+    # installs the slow-query log. Leaving the block must remove pghistory's wrapper, not ours.
+    from django.db import connections
+
+    fresh = connections.create_connection("default")
+
+    def marker(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    try:
+        with fresh.execute_wrapper(marker):
+            fresh.ensure_connection()
+        assert marker not in fresh.execute_wrappers
+        assert [getattr(w, "musoya_slow_query_log", False) for w in fresh.execute_wrappers] == [True]
+    finally:
+        fresh.close()
