@@ -1,14 +1,15 @@
 """The URL tree of the REST API (/api/v1/)."""
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from geo_backend.analytics import api_views as analytics
 from geo_backend.organisations import api_views as organisations
 from geo_backend.regions import api_views as regions
 from geo_backend.zones import api_views as zones
 
+from .views import TokenView
+
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     # Geographic reference (public, read-only)
     path("areas/", regions.AreaListView.as_view(), name="area-list"),
     path("areas/<str:pcode>/", regions.AreaDetailView.as_view(), name="area-detail"),
