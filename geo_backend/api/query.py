@@ -56,22 +56,33 @@ def _check_lon_lat(lon: float, lat: float) -> None:
             "of range: longitude between -180 and 180, latitude between -90 and 90.")
 
 
-class PointField(serializers.CharField):
+class ParsedCharField(serializers.CharField):
+    """A text parameter parsed into a value (parse()) after the CharField's own checks (NUL, length) have run on
+    the text itself: nothing unchecked reaches parse(), which may query the database."""
+
+    def run_validation(self, data=serializers.empty):
+        text = super().run_validation(data)
+        return text if text in (None, "") else self.parse(text)
+
+    def parse(self, text: str):
+        raise NotImplementedError
+
+
+class PointField(ParsedCharField):
     """"lon,lat" in decimal degrees (WGS 84)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", MAX_TEXT)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        lon, lat = _floats(super().to_internal_value(data), 2,
-                           "Point attendu sous la forme « lon,lat » (degrés décimaux). / Expected a point as "
-                           "\"lon,lat\" (decimal degrees).")
+    def parse(self, text):
+        lon, lat = _floats(text, 2, "Point attendu sous la forme « lon,lat » (degrés décimaux). / Expected a point "
+                                    "as \"lon,lat\" (decimal degrees).")
         _check_lon_lat(lon, lat)
         return lon, lat
 
 
-class BBoxField(serializers.CharField):
+class BBoxField(ParsedCharField):
     """"minLon,minLat,maxLon,maxLat" in decimal degrees (WGS 84): finite, within the globe, with min < max."""
 
     def __init__(self, **kwargs):
@@ -80,11 +91,10 @@ class BBoxField(serializers.CharField):
                                        "intersects it.")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def parse(self, text):
         min_lon, min_lat, max_lon, max_lat = _floats(
-            super().to_internal_value(data), 4,
-            "Boîte attendue sous la forme « minLon,minLat,maxLon,maxLat » (4 nombres). / Expected a box as "
-            "\"minLon,minLat,maxLon,maxLat\" (4 numbers).")
+            text, 4, "Boîte attendue sous la forme « minLon,minLat,maxLon,maxLat » (4 nombres). / Expected a box as "
+                     "\"minLon,minLat,maxLon,maxLat\" (4 numbers).")
         _check_lon_lat(min_lon, min_lat)
         _check_lon_lat(max_lon, max_lat)
         if not (min_lon < max_lon and min_lat < max_lat):
@@ -94,21 +104,25 @@ class BBoxField(serializers.CharField):
         return min_lon, min_lat, max_lon, max_lat
 
 
-class ThemeCodesField(serializers.CharField):
+class ThemeCodesField(ParsedCharField):
     """Comma-separated theme codes of the taxonomy (a domain includes its sub-domains); unknown codes are refused,
     so that a typo does not silently match nothing."""
+
+    max_codes: int | None = None
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 1000)
         kwargs.setdefault("help_text", "Theme codes, comma-separated (a domain includes its sub-domains).")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def parse(self, text):
         from geo_backend.taxonomy.models import Theme
 
-        codes = list(dict.fromkeys(c.strip() for c in super().to_internal_value(data).split(",") if c.strip()))
+        codes = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
         if not codes:
             raise serializers.ValidationError("Indiquez au moins un code de thème. / Give at least one theme code.")
+        if self.max_codes is not None and len(codes) > self.max_codes:
+            raise serializers.ValidationError("Un seul code de thème. / One theme code only.")
         known = set(Theme.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [code for code in codes if code not in known]
         if unknown:
@@ -120,16 +134,15 @@ class ThemeCodesField(serializers.CharField):
 class ThemeCodeField(ThemeCodesField):
     """One theme code of the taxonomy (a domain includes its sub-domains)."""
 
+    max_codes = 1
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 60)
         kwargs.setdefault("help_text", "Theme code (a domain includes its sub-domains).")
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        codes = super().to_internal_value(data)
-        if len(codes) > 1:
-            raise serializers.ValidationError("Un seul code de thème. / One theme code only.")
-        return codes[0]
+    def parse(self, text):
+        return super().parse(text)[0]
 
 
 def validated_query(serializer_class: type[serializers.Serializer], values) -> dict:

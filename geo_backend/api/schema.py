@@ -4,6 +4,8 @@ one error shape with the statuses an operation can answer, so a client generator
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from .query import MAX_ID
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -55,6 +57,22 @@ class ApiAutoSchema(AutoSchema):
         query = getattr(self.view, "query_serializer", None)
         if self.method in ("GET", "HEAD") and query is not None and query().fields:
             parameters.insert(0, query)
+        return parameters
+
+    def _resolve_path_parameters(self, variables):
+        """Path values as the URL patterns and the view accept them: ids from 1 (tile numbers from 0) up to a
+        bigint; free-text values (a P-code) as the view's path_serializer declares them."""
+        parameters = super()._resolve_path_parameters(variables)
+        declared = getattr(self.view, "path_serializer", None)
+        fields = declared().fields if declared else {}
+        for parameter in parameters:
+            name = parameter["name"]
+            if name in fields:
+                parameter["schema"] = self._map_serializer_field(fields[name], "request")
+                self._insert_field_validators(fields[name], parameter["schema"])
+            elif parameter["schema"].get("type") == "integer":
+                parameter["schema"] = {**parameter["schema"], "minimum": 1 if name in ("id", "pk") else 0,
+                                       "maximum": MAX_ID}
         return parameters
 
     def _get_response_bodies(self, direction="response"):

@@ -31,7 +31,8 @@ class AreaListParameters(EditionParameter):
 
 
 class AreaPath(QueryParameters):
-    pcode = serializers.CharField(max_length=PCODE_MAX)
+    pcode = serializers.RegexField(r"^[A-Za-z0-9]+$", max_length=PCODE_MAX,
+                                   help_text="P-code of the unit (letters and digits), e.g. ML0401.")
 
 
 class AreaDetailParameters(EditionParameter):

@@ -56,6 +56,14 @@ def test_a_nul_character_in_a_search_is_refused(api, path):
     assert "q" in body["details"]
 
 
+@pytest.mark.parametrize("params", [{"theme": "vbg\x00"}, {"bbox": "-7,13,-6,14\x00"}, {"area": "ML04\x00"},
+                                    {"active_on": "2024-01-01\x00"}, {"organisation": "1\x00"}])
+@pytest.mark.parametrize("path", ["/api/v1/zones/", "/api/v1/analytics/coverage/", "/api/v1/analytics/rollups/"])
+def test_a_nul_character_in_any_filter_is_refused(api, path, params):
+    body = assert_error(api.get(path, params), code="invalid_parameters")
+    assert set(body["details"]) == set(params)
+
+
 def test_a_nul_character_in_a_path_value_is_refused(api):
     assert_error(api.get("/api/v1/areas/%00/"), code="invalid_parameters")
     assert_error(api.get("/api/v1/areas/ML04%00/"), code="invalid_parameters")

@@ -1,0 +1,77 @@
+"""A schema-driven fuzzer (schemathesis) runs against the OpenAPI schema, in-process through the WSGI application
+on the test database, anonymous and signed in as an editor (writes included): no 5xx, and every response is one
+the schema describes (status, content type, body).
+
+A bounded, derandomized pass (MUSOYA_FUZZ_EXAMPLES examples per operation, 5 by default) runs with the suite, so
+it is deterministic; `make bench` runs the long pass (bench/workloads/fuzz.py sets MUSOYA_FUZZ_EXAMPLES)."""
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests import factories
+
+EXAMPLES = int(os.environ.get("MUSOYA_FUZZ_EXAMPLES", "5"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+FUZZ_SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+                         suppress_health_check=list(HealthCheck), print_blob=True)
+
+# The WSGI transport does not decode gzip (which GZipMiddleware applies to larger answers).
+PLAIN = {"Accept-Encoding": "identity"}
+
+pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    """Requests go through the WSGI handler, whose request_finished signal would close the database connection
+    (and with it the test's transaction); Django's own test client unhooks that signal the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def editor_token(mali) -> str:
+    """A token for the editor of an organisation that has an intervention with a zone, so that writes reach the
+    services (ids in generated paths are random: mostly 404s, sometimes these records)."""
+    from rest_framework.authtoken.models import Token
+
+    editor = factories.user()
+    org = factories.organisation(editor=editor)
+    factories.intervention_in_units(org, state="draft")
+    return Token.objects.create(user=editor).key
+
+
+def api_schema():
+    """The schema as the site serves it (building it touches no database)."""
+    from geo_backend.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/", application, headers={"Accept": "application/json"})
+
+
+schema = api_schema()
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_anonymous_requests_conform_to_the_schema(case, mali):
+    case.call_and_validate(headers=PLAIN, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_signed_in_requests_conform_to_the_schema(case, editor_token):
+    case.call_and_validate(headers={**PLAIN, "Authorization": f"Token {editor_token}"}, checks=CHECKS)
