@@ -26,7 +26,7 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         self.path_params = validated_query(self.path_serializer, kwargs) if self.path_serializer else {}
         self.params = {}
-        if request.method in ("GET", "HEAD"):
+        if request.method in ("GET", "HEAD") and hasattr(self, "get"):  # else 405, not a parameter error
             self.params = validated_query(self.query_serializer, request.query_params)
 
 
