@@ -222,7 +222,7 @@ def create_dash_app() -> Dash:
     @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
                   Input("url", "pathname"), State("url", "search"))
     def route(pathname, search):
-        path = app.strip_relative_path(pathname or "") or ""
+        path = app.strip_relative_path(pathname if isinstance(pathname, str) else "") or ""
         with translation.override(data.language_from_cookies(flask.request.cookies)):
             page = BY_PATH.get(path)
             classes = ["active" if page is p else "" for p in PAGES]

@@ -4,6 +4,7 @@ The query string is the state: a page reads it on load and the browser rewrites 
 URL_WRITER in app.py, which mirrors to_query) on every filter change, so a copied link reopens the same view.
 Keys are French, like the site's addresses: ?niveau=3&mesure=femmes&themes=vbg,acces-justice&reseau=4&de=2020&a=2024
 """
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
@@ -16,6 +17,11 @@ METRICS = {
     "femmes-par-organisation": "women_per_organisation",
 }
 DEFAULT_METRIC = "organisations"
+# Whatever a browser (or someone crafting a callback) sends is checked against these before it reaches a query.
+MAX_ID = 2**63 - 1  # PostgreSQL bigint
+MAX_CODE_LENGTH = 60
+MAX_PCODE_LENGTH = 20
+YEARS = (1900, 2100)
 
 
 @dataclass(frozen=True)
@@ -31,26 +37,51 @@ class Filters:
     year_to: int | None = None
 
 
-def _integer(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+def _integer(value, low: int = 1, high: int = MAX_ID) -> int | None:
+    """An integer between low and high from a control's value or the address ("12" or 12), else None."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.isdigit() and len(value) <= 19):
+            return None
+        value = int(value)
+    if not isinstance(value, int):
+        return None
+    return value if low <= value <= high else None
+
+
+def _codes(values, known: Collection[str] | None = None) -> tuple[str, ...]:
+    """Theme codes from a list (or a comma-separated text): strings of a sensible length, without NUL, known
+    (when the known codes are given), each once."""
+    if isinstance(values, str):
+        values = values.split(",")
+    if not isinstance(values, list | tuple):
+        return ()
+    codes = (v.strip() for v in values if isinstance(v, str))
+    return tuple(dict.fromkeys(c for c in codes if c and len(c) <= MAX_CODE_LENGTH and "\x00" not in c
+                               and (known is None or c in known)))
+
+
+def _level(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value in LEVELS else DEFAULT_LEVEL
+
+
+def _metric(value) -> str:
+    return value if isinstance(value, str) and value in METRICS else DEFAULT_METRIC
 
 
 def from_query(search: str | None) -> Filters:
     """Filters from a query string ("?niveau=3&themes=vbg" or without "?"); unknown or invalid values are ignored."""
-    params = {key: values[-1] for key, values in parse_qs((search or "").lstrip("?")).items()}
-    level = _integer(params.get("niveau"))
-    metric = params.get("mesure")
-    themes = tuple(code for code in (params.get("themes") or "").split(",") if code.strip())
-    year_from, year_to = _integer(params.get("de")), _integer(params.get("a"))
+    search = search if isinstance(search, str) else ""
+    params = {key: values[-1] for key, values in parse_qs(search.lstrip("?")).items()}
+    year_from, year_to = _integer(params.get("de"), *YEARS), _integer(params.get("a"), *YEARS)
     if year_from and year_to and year_from > year_to:
         year_from, year_to = year_to, year_from
     return Filters(
-        level=level if level in LEVELS else DEFAULT_LEVEL,
-        metric=metric if metric in METRICS else DEFAULT_METRIC,
-        themes=tuple(code.strip() for code in themes),
+        level=_level(_integer(params.get("niveau"), 0, 9)),
+        metric=_metric(params.get("mesure")),
+        themes=_codes(params.get("themes") or ""),
         network=_integer(params.get("reseau")),
         funder=_integer(params.get("bailleur")),
         year_from=year_from,
@@ -78,19 +109,33 @@ def to_query(filters: Filters) -> str:
     return "?" + urlencode(params, safe=",") if params else ""
 
 
-def from_controls(*, level, metric, themes, network, funder, period, bounds: tuple[int, int]) -> Filters:
-    """Filters from the values of the filter controls. A period slider left at its full range means no period."""
+def period_bounds(value) -> tuple[int, int] | None:
+    """The period slider's bounds as stored in the page ([low, high] years), or None when they make no sense."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    low, high = _integer(value[0], *YEARS), _integer(value[1], *YEARS)
+    return (low, high) if low is not None and high is not None and low <= high else None
+
+
+def from_controls(*, level, metric, themes, network, funder, period, bounds,
+                  known_themes: Collection[str] | None = None) -> Filters:
+    """Filters from the values of the filter controls. A period slider left at its full range means no period.
+
+    The values come from the browser and may be anything: what is not a valid choice (unknown theme codes when
+    known_themes is given, a network that is not an id, a period outside the bounds) is left out, never raised.
+    """
     year_from = year_to = None
-    if period and len(period) == 2:
-        low, high = int(period[0]), int(period[1])
-        if (low, high) != tuple(bounds):
+    bounds = period_bounds(bounds)
+    if bounds and isinstance(period, list | tuple) and len(period) == 2:
+        low, high = (_integer(year, *bounds) for year in period)
+        if low is not None and high is not None and low <= high and (low, high) != bounds:
             year_from, year_to = low, high
     return Filters(
-        level=int(level) if level in LEVELS else DEFAULT_LEVEL,
-        metric=metric if metric in METRICS else DEFAULT_METRIC,
-        themes=tuple(themes or ()),
-        network=int(network) if network else None,
-        funder=int(funder) if funder else None,
+        level=_level(level),
+        metric=_metric(metric),
+        themes=_codes(themes or (), known_themes),
+        network=_integer(network),
+        funder=_integer(funder),
         year_from=year_from,
         year_to=year_to,
     )
@@ -102,3 +147,13 @@ def period_value(filters: Filters, bounds: tuple[int, int]) -> list[int]:
     start = min(max(filters.year_from or low, low), high)
     end = max(min(filters.year_to or high, high), start)
     return [start, end]
+
+
+def clicked_pcode(click) -> str | None:
+    """The P-code of the unit clicked on a map (a Plotly clickData), or None for anything else."""
+    points = click.get("points") if isinstance(click, dict) else None
+    point = points[0] if isinstance(points, list) and points else None
+    location = point.get("location") if isinstance(point, dict) else None
+    if isinstance(location, str) and 0 < len(location) <= MAX_PCODE_LENGTH and "\x00" not in location:
+        return location
+    return None

@@ -29,7 +29,7 @@ from bench.harness import (
     sql_timed,
     timed,
 )
-from geo_backend.api.helpers import MAX_LIMIT
+from geo_backend.api.query import MAX_LIMIT
 from geo_backend.organisations.access import VISITOR, Audience, audience_for
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme

@@ -38,7 +38,7 @@ def build_table(context: common.Context, filters: state.Filters) -> figures.Tabl
 
 
 def years_of(filters: state.Filters, bounds) -> list[int]:
-    low, high = state.period_value(filters, tuple(bounds))
+    low, high = state.period_value(filters, common.bounds_from(bounds))
     return list(range(max(low, high - MAX_YEARS + 1), high + 1))
 
 

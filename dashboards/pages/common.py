@@ -49,11 +49,17 @@ def in_language(function: Callable) -> Callable:
     return wrapper
 
 
+def bounds_from(value) -> tuple[int, int]:
+    """The period slider's bounds as stored in the page (f-bounds), or the current ones when they make no sense."""
+    return state.period_bounds(value) or data.year_bounds()
+
+
 def filters_from(values, bounds) -> state.Filters:
-    """Filters from the values of FILTER_INPUTS (in order) and the period bounds."""
+    """Filters from the values of FILTER_INPUTS (in order) and the period bounds, as the browser sent them: what
+    is not a valid choice (unknown theme, a network that is no id…) is left out."""
     level, metric, themes, network, funder, period = values
     return state.from_controls(level=level, metric=metric, themes=themes, network=network, funder=funder,
-                               period=period, bounds=tuple(bounds or (0, 0)))
+                               period=period, bounds=bounds_from(bounds), known_themes=set(data.theme_labels()))
 
 
 # --- Filter bar ----------------------------------------------------------------------------------------------
@@ -200,9 +206,9 @@ def datatable_columns(table: Table) -> list[dict]:
 
 def sorted_frame(table: Table, sort_by: list | None):
     frame = table.frame
-    if sort_by:
-        key = sort_by[0]
-        if key.get("column_id") in frame.columns:
+    key = sort_by[0] if isinstance(sort_by, list) and sort_by and isinstance(sort_by[0], dict) else {}
+    if isinstance(key.get("column_id"), str):
+        if key["column_id"] in frame.columns:
             frame = frame.sort_values(key["column_id"], ascending=key.get("direction") != "desc",
                                       na_position="last", kind="stable")
     return frame
@@ -211,7 +217,7 @@ def sorted_frame(table: Table, sort_by: list | None):
 def table_page(table: Table, page: int | None, sort_by: list | None) -> tuple[list, int]:
     """One page of rows (as DataTable records) and the number of pages."""
     frame = sorted_frame(table, sort_by)
-    page = page or 0
+    page = page if isinstance(page, int) and not isinstance(page, bool) and page >= 0 else 0
     keys = [c[0] for c in table.columns]
     rows = frame[keys].iloc[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     records = [{k: (None if _missing(v) else v) for k, v in row.items()} for row in rows.to_dict("records")]

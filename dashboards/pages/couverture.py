@@ -78,9 +78,9 @@ def register(app) -> None:
     )
     @common.in_language
     def detail(click, *values):
-        if not click or not click.get("points"):
+        pcode = state.clicked_pcode(click)
+        if pcode is None:
             return common.no_update
-        pcode = click["points"][0].get("location")
         context = common.request_context()
         filters = common.filters_from(values[:-1], values[-1])
         units = data.units_frame(filters.level).set_index("pcode")

@@ -1,29 +1,39 @@
 """Coverage analytics API: /api/v1/analytics/coverage/, /gaps/, /overlaps/, /changes/ and /rollups/.
 
-GeoJSON (units with their measures and web geometry), JSON or CSV (with an HXL hashtag row) by ?format=.
+GeoJSON (units with their measures and web geometry, built by PostGIS), JSON or CSV (with an HXL hashtag row) by
+?format=. The parameters of each endpoint are declared in api_serializers.
 """
 import csv
 import io
-import json
 
-from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import audience
-from geo_backend.common.errors import DomainError
-from geo_backend.regions.selectors import WEB_PRECISION, edition_resolve
-from geo_backend.zones.api_views import FILTER_PARAMETERS, FilterParams
-from geo_backend.zones.selectors import InterventionFilters
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
+from geo_backend.regions.selectors import edition_resolve, units_feature_collection
+from geo_backend.zones.api_serializers import intervention_filters
 
 from . import selectors
+from .api_serializers import (
+    ChangeParameters,
+    CoverageChangeCollection,
+    CoverageChangeRows,
+    OverlapParameters,
+    OverlapReport,
+    RollupParameters,
+    RollupRows,
+    UnitMeasuresCollection,
+    UnitMeasuresParameters,
+    UnitMeasuresRows,
+)
 
 GEOJSON = "application/geo+json"
+CSV = "text/csv"
 # HXL hashtags for the CSV exports, so humanitarian tools recognise the columns.
 HXL = {"pcode": "#adm{level}+code", "name": "#adm{level}+name", "women": "#population+f",
        "women_covered": "#reached+f+covered", "organisations": "#org+num", "interventions": "#activity+num",
@@ -33,26 +43,12 @@ HXL = {"pcode": "#adm{level}+code", "name": "#adm{level}+name", "women": "#popul
        "level": "#adm+level"}
 
 
-class AnalyticsParams(FilterParams):
-    edition = serializers.SlugField(required=False)
-    level = serializers.IntegerField(min_value=0, max_value=3, default=2)
-    include_unvalidated = serializers.BooleanField(default=False)
-    format = serializers.ChoiceField(choices=["geojson", "json", "csv"], default="geojson")
-
-
-def coverage_query(request) -> tuple[selectors.CoverageQuery, str]:
-    params = AnalyticsParams(data=request.query_params)
-    if not params.is_valid():
-        raise DomainError("invalid_parameters", "Paramètres invalides.", "Invalid parameters.", details=params.errors)
-    data = dict(params.validated_data)
-    edition = edition_resolve(data.pop("edition", None))
-    level, include_unvalidated, output = data.pop("level"), data.pop("include_unvalidated"), data.pop("format")
-    data.pop("geometry", None)  # units always come with their web geometry
-    if "theme" in data:
-        data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
-    query = selectors.CoverageQuery(edition=edition, level=level, filters=InterventionFilters(**data),
-                                    include_unvalidated=include_unvalidated)
-    return query, output
+def coverage_query(params: dict, *, level: int | None = None) -> selectors.CoverageQuery:
+    """The selectors' query from an endpoint's validated parameters."""
+    return selectors.CoverageQuery(edition=edition_resolve(params.get("edition")),
+                                   level=params.get("level", 0) if level is None else level,
+                                   filters=intervention_filters(params),
+                                   include_unvalidated=params["include_unvalidated"])
 
 
 def rounded(row: dict) -> dict:
@@ -64,19 +60,8 @@ def units_response(rows: list[dict], query: selectors.CoverageQuery, output: str
     if output == "csv":
         return csv_response(rows, query.level, name)
     if output == "json":
-        return HttpResponse(json.dumps({"count": len(rows), "results": rows}), content_type="application/json")
-    # Web geometries come as GeoJSON text from PostGIS and are spliced in without re-parsing.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pcode, ST_AsGeoJSON(web_geom, %s) FROM regions_adminunit "
-                       "WHERE edition_id = %s AND pcode = ANY(%s)",
-                       [WEB_PRECISION, query.edition.id, [row["pcode"] for row in rows]])
-        geometries = dict(cursor.fetchall())
-    features = ",".join(
-        f'{{"type":"Feature","id":{json.dumps(row["pcode"])},"geometry":{geometries[row["pcode"]]},'
-        f'"properties":{json.dumps(row)}}}'
-        for row in rows
-    )
-    return HttpResponse(f'{{"type":"FeatureCollection","features":[{features}]}}', content_type=GEOJSON)
+        return Response({"count": len(rows), "results": rows})
+    return HttpResponse(units_feature_collection(edition=query.edition, rows=rows), content_type=GEOJSON)
 
 
 def csv_response(rows: list[dict], level: int, name: str) -> HttpResponse:
@@ -92,72 +77,59 @@ def csv_response(rows: list[dict], level: int, name: str) -> HttpResponse:
     return response
 
 
-ANALYTICS_PARAMETERS = [
-    OpenApiParameter("level", int, description="0 country, 1 region, 2 cercle, 3 commune"),
-    OpenApiParameter("edition", str),
-    OpenApiParameter("include_unvalidated", bool, description="Count submitted and draft declarations too"),
-    OpenApiParameter("format", str, enum=["geojson", "json", "csv"]),
-    *[p for p in FILTER_PARAMETERS if p.name not in ("limit", "offset", "validation_state", "geometry")],
-]
+UNIT_RESPONSES = {(200, GEOJSON): UnitMeasuresCollection, (200, "application/json"): UnitMeasuresRows,
+                  (200, CSV): OpenApiTypes.STR, **errors(404)}
 
 
-class CoverageView(APIView):
+class CoverageView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = UnitMeasuresParameters
 
-    @extend_schema(operation_id="analytics_coverage", parameters=ANALYTICS_PARAMETERS,
-                   responses={(200, GEOJSON): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    @extend_schema(operation_id="analytics_coverage", responses=UNIT_RESPONSES,
                    summary="Coverage per unit: organisations, interventions, area and women covered")
     def get(self, request):
-        query, output = coverage_query(request)
-        return units_response(selectors.coverage_by_unit(audience(request), query), query, output, "couverture")
+        query = coverage_query(self.params)
+        rows = selectors.coverage_by_unit(audience(request), query)
+        return units_response(rows, query, self.params["format"], "couverture")
 
 
-class GapsView(APIView):
+class GapsView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = UnitMeasuresParameters
 
-    @extend_schema(operation_id="analytics_gaps", parameters=ANALYTICS_PARAMETERS,
-                   responses={(200, GEOJSON): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    @extend_schema(operation_id="analytics_gaps", responses=UNIT_RESPONSES,
                    summary="Underserved units (no coverage for the filters), most women first")
     def get(self, request):
-        query, output = coverage_query(request)
-        return units_response(selectors.gaps(audience(request), query), query, output, "zones-blanches")
+        query = coverage_query(self.params)
+        return units_response(selectors.gaps(audience(request), query), query, self.params["format"],
+                              "zones-blanches")
 
 
-class ChangeParams(serializers.Serializer):
-    before = serializers.DateField()
-    after = serializers.DateField()
-
-
-class CoverageChangeView(APIView):
+class CoverageChangeView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = ChangeParameters
 
     @extend_schema(operation_id="analytics_changes", summary="Units whose covered women fell between two dates",
-                   parameters=[*ANALYTICS_PARAMETERS, OpenApiParameter("before", OpenApiTypes.DATE, required=True),
-                               OpenApiParameter("after", OpenApiTypes.DATE, required=True)],
-                   responses=OpenApiTypes.OBJECT)
+                   responses={(200, GEOJSON): CoverageChangeCollection, (200, "application/json"): CoverageChangeRows,
+                              (200, CSV): OpenApiTypes.STR, **errors(404)})
     def get(self, request):
-        dates = ChangeParams(data=request.query_params)
-        if not dates.is_valid():
-            raise DomainError("invalid_parameters", "Indiquez les dates before et after.",
-                              "Give the dates before and after.", details=dates.errors)
-        params = request.query_params.copy()
-        for key in ("before", "after"):
-            params.pop(key, None)
-        request._request.GET = params
-        query, output = coverage_query(request)
-        rows = selectors.coverage_change(audience(request), query, **dates.validated_data)
-        return units_response(rows, query, output, "baisses-de-couverture")
+        query = coverage_query(self.params)
+        rows = selectors.coverage_change(audience(request), query, before=self.params["before"],
+                                         after=self.params["after"])
+        return units_response(rows, query, self.params["format"], "baisses-de-couverture")
 
 
-class OverlapsView(APIView):
+class OverlapsView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = OverlapParameters
 
-    @extend_schema(operation_id="analytics_overlaps", parameters=ANALYTICS_PARAMETERS, responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="analytics_overlaps",
+                   responses={(200, "application/json"): OverlapReport, (200, CSV): OpenApiTypes.STR, **errors(404)},
                    summary="Possible duplication: overlapping interventions of different organisations")
     def get(self, request):
-        query, output = coverage_query(request)
+        query = coverage_query(self.params)
         report = selectors.overlaps(audience(request), query)
-        if output == "csv":
+        if self.params["format"] == "csv":
             rows = [{"first": p["interventions"][0]["title"], "first_organisation":
                      p["interventions"][0]["organisation"]["name"], "second": p["interventions"][1]["title"],
                      "second_organisation": p["interventions"][1]["organisation"]["name"],
@@ -165,27 +137,21 @@ class OverlapsView(APIView):
                      "period_start": p["shared_period"]["start"], "period_end": p["shared_period"]["end"]}
                     for p in report["pairs"]]
             return csv_response([rounded(r) for r in rows], query.level, "chevauchements")
-        return Response(json.loads(json.dumps(report, default=str)))
+        return Response(report)
 
 
-class RollupParams(serializers.Serializer):
-    by = serializers.ChoiceField(choices=["network", "funder"], default="network")
-
-
-class RollupView(APIView):
+class RollupView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = RollupParameters
 
     @extend_schema(operation_id="analytics_rollups", summary="National coverage per network or per funder",
-                   parameters=[*ANALYTICS_PARAMETERS, OpenApiParameter("by", str, enum=["network", "funder"])],
-                   responses=OpenApiTypes.OBJECT)
+                   responses={(200, "application/json"): RollupRows, (200, CSV): OpenApiTypes.STR, **errors(404)})
     def get(self, request):
-        by = RollupParams(data=request.query_params)
-        if not by.is_valid():
-            raise DomainError("invalid_parameters", "Paramètre « by » invalide : network ou funder.",
-                              "Invalid \"by\" parameter: network or funder.", details=by.errors)
-        params = request.query_params.copy()
-        params.pop("by", None)
-        request._request.GET = params
-        query, _output = coverage_query(request)
-        rows = selectors.coverage_rollup(audience(request), query, by=by.validated_data["by"])
-        return Response({"count": len(rows), "results": [rounded(r) for r in rows]})
+        by = self.params["by"]
+        rows = [rounded(r) for r in selectors.coverage_rollup(audience(request), coverage_query(self.params, level=0),
+                                                              by=by)]
+        if self.params["format"] == "csv":
+            flat = [{f"{by}_id": r[by]["id"], f"{by}_name": r[by]["name"],
+                     **{k: v for k, v in r.items() if k != by}} for r in rows]
+            return csv_response(flat, 0, f"par-{'reseau' if by == 'network' else 'bailleur'}")
+        return Response({"count": len(rows), "results": rows})

@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from geo_backend.common.errors import DomainError
 from geo_backend.web.signin import LOCKED_OUT_EN, LOCKED_OUT_FR
 
+from .schema import ApiAutoSchema
 from .throttles import SignInRateThrottle
+from .views import PARSERS
 
 
 class TokenView(LoginView):
@@ -22,6 +24,8 @@ class TokenView(LoginView):
     # django.contrib.auth.authenticate(request=...) inside AuthTokenSerializer, so django-axes counts and locks these
     # attempts exactly like the site's and the admin's.
     authentication_classes = (TokenAuthentication,)
+    parser_classes = PARSERS
+    schema = ApiAutoSchema()
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]

@@ -1,13 +1,12 @@
-"""Small pieces every API view uses: strict input, pagination, versions as ETags, the caller's audience."""
+"""Small pieces every API view uses: strict bodies, paging links, versions as ETags, the caller's audience.
+
+Query parameters (paging included) are declared and checked in api/query.py."""
 import re
 
 from rest_framework import serializers
 
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import Audience, audience_for
-
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
 
 
 class StrictSerializer(serializers.Serializer):
@@ -30,31 +29,18 @@ def validated(serializer_class, data, *, partial: bool = False) -> dict:
     return dict(serializer.validated_data)
 
 
-class PageParams(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
-    offset = serializers.IntegerField(min_value=0, default=0)
-
-
-def page_params(request) -> tuple[int, int]:
-    serializer = PageParams(data={k: request.query_params[k] for k in ("limit", "offset")
-                                  if k in request.query_params})
-    if not serializer.is_valid():
-        raise DomainError("invalid_parameters", "Pagination invalide (limit, offset).",
-                          "Invalid paging (limit, offset).",
-                          details=serializer.errors)
-    return serializer.validated_data["limit"], serializer.validated_data["offset"]
+def page_link(request, *, limit: int, offset: int) -> str:
+    """The address of the page of `limit` results from `offset`, with the request's other parameters."""
+    query = request.query_params.copy()
+    query["limit"], query["offset"] = limit, offset
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def page_links(request, *, count: int, limit: int, offset: int) -> dict:
-    def link(new_offset):
-        query = request.query_params.copy()
-        query["limit"], query["offset"] = limit, new_offset
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
     return {
         "count": count,
-        "next": link(offset + limit) if offset + limit < count else None,
-        "previous": link(max(offset - limit, 0)) if offset > 0 else None,
+        "next": page_link(request, limit=limit, offset=offset + limit) if offset + limit < count else None,
+        "previous": page_link(request, limit=limit, offset=max(offset - limit, 0)) if offset > 0 else None,
     }
 
 
@@ -77,7 +63,7 @@ def expected_version(request, data: dict | None = None) -> int:
             raise DomainError("if_match_invalid", "En-tête If-Match illisible.", "Unreadable If-Match header.",
                               status_code=412)
         return int(match.group(1))
-    raw = (data or {}).get("version", request.query_params.get("version"))
+    raw = (data if isinstance(data, dict) else {}).get("version", request.query_params.get("version"))
     if raw in (None, ""):
         raise DomainError(
             "version_required",
@@ -93,6 +79,9 @@ def expected_version(request, data: dict | None = None) -> int:
 
 def body_without_version(request) -> dict:
     """The request body minus "version" (read separately by expected_version), ready for a strict serializer."""
+    if not isinstance(request.data, dict):
+        raise DomainError("invalid", "Le corps de la requête doit être un objet JSON.",
+                          "The request body must be a JSON object.")
     data = dict(request.data)
     data.pop("version", None)
     return data

@@ -1,8 +1,6 @@
 """API of organisations, networks and memberships. Thin views over services and selectors."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import (
     audience,
@@ -10,15 +8,31 @@ from geo_backend.api.helpers import (
     etag,
     expected_version,
     page_links,
-    page_params,
     validated,
 )
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError, NotFound
 from geo_backend.common.locking import StaleVersion
 
 from . import selectors, services
 from .access import require_organisation_editor
-from .api_serializers import MembershipInput, OrganisationInput, OrganisationUpdateInput
+from .api_serializers import (
+    MembershipInput,
+    MembershipListParameters,
+    MembershipOutput,
+    MembershipPage,
+    OrganisationDetail,
+    OrganisationHistory,
+    OrganisationInput,
+    OrganisationListParameters,
+    OrganisationPage,
+    OrganisationUpdateInput,
+    RestoreEventInput,
+)
+
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER,
+                            description="The ETag you read (or send \"version\" in the body).")
 
 
 def visible_organisation(request, pk: int):
@@ -34,20 +48,14 @@ def organisation_response(request, organisation, status: int = 200) -> Response:
     return response
 
 
-LIST_PARAMETERS = [
-    OpenApiParameter("q", str, description="Name or acronym, accent-insensitive"),
-    OpenApiParameter("kind", str), OpenApiParameter("theme", str), OpenApiParameter("area", str),
-    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-]
-
-
-class OrganisationListView(APIView):
+class OrganisationListView(ApiView):
     is_network: bool | None = None
+    query_serializer = OrganisationListParameters
 
-    @extend_schema(parameters=LIST_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OrganisationPage)
     def get(self, request):
-        limit, offset = page_params(request)
-        params = request.query_params
+        params = self.params
+        limit, offset = params["limit"], params["offset"]
         queryset = selectors.organisation_search(audience(request), q=params.get("q"), kind=params.get("kind"),
                                                  is_network=self.is_network, theme=params.get("theme"),
                                                  area=params.get("area"))
@@ -55,7 +63,7 @@ class OrganisationListView(APIView):
         return Response({**page_links(request, count=queryset.count(), limit=limit, offset=offset),
                          "results": results})
 
-    @extend_schema(request=OrganisationInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=OrganisationInput, responses={201: OrganisationDetail})
     def post(self, request):
         data = validated(OrganisationInput, request.data)
         contacts = data.pop("contacts", None)
@@ -70,14 +78,13 @@ class NetworkListView(OrganisationListView):
     is_network = True
 
 
-class OrganisationDetailView(APIView):
-    @extend_schema(operation_id="organisations_retrieve", responses=OpenApiTypes.OBJECT)
+class OrganisationDetailView(ApiView):
+    @extend_schema(operation_id="organisations_retrieve", responses=OrganisationDetail)
     def get(self, request, pk):
         return organisation_response(request, visible_organisation(request, pk))
 
     @extend_schema(operation_id="organisations_update", request=OrganisationUpdateInput,
-                   responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+                   responses=OrganisationDetail, parameters=[IF_MATCH])
     def patch(self, request, pk):
         organisation = visible_organisation(request, pk)
         version = expected_version(request, request.data)
@@ -93,8 +100,8 @@ class OrganisationDetailView(APIView):
             raise
         return organisation_response(request, organisation)
 
-    @extend_schema(operation_id="organisations_archive", responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="organisations_archive", request=None, responses={200: OrganisationDetail},
+                   parameters=[IF_MATCH], description="Archives the organisation and answers its record.")
     def delete(self, request, pk):
         organisation = visible_organisation(request, pk)
         organisation = services.organisation_archive(audience=audience(request), organisation=organisation,
@@ -102,24 +109,21 @@ class OrganisationDetailView(APIView):
         return organisation_response(request, organisation)
 
 
-class OrganisationHistoryView(APIView):
-    @extend_schema(operation_id="organisations_history", responses=OpenApiTypes.OBJECT)
+class OrganisationHistoryView(ApiView):
+    @extend_schema(operation_id="organisations_history", responses={200: OrganisationHistory, **errors(403)})
     def get(self, request, pk):
         organisation = visible_organisation(request, pk)
         require_organisation_editor(audience(request), organisation.id)
         return Response({"organisation": organisation.id, "events": selectors.organisation_history(organisation)})
 
 
-class OrganisationRestoreView(APIView):
-    @extend_schema(operation_id="organisations_restore", request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
+class OrganisationRestoreView(ApiView):
+    @extend_schema(operation_id="organisations_restore", request=RestoreEventInput, responses=OrganisationDetail,
+                   parameters=[IF_MATCH])
     def post(self, request, pk):
         organisation = visible_organisation(request, pk)
         version = expected_version(request, request.data)
-        try:
-            event_id = int(request.data.get("event"))
-        except (TypeError, ValueError):
-            raise DomainError("event_required", "Indiquez la version à restaurer (« event »).",
-                              "Say which version to restore (\"event\").") from None
+        event_id = validated(RestoreEventInput, body_without_version(request))["event"]
         organisation = services.organisation_restore(audience=audience(request), organisation=organisation,
                                                      event_id=event_id, expected_version=version)
         return organisation_response(request, organisation)
@@ -131,22 +135,25 @@ def membership_response(membership, status: int = 200) -> Response:
     return response
 
 
-class MembershipListView(APIView):
-    @extend_schema(operation_id="memberships_list", responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("network", int), OpenApiParameter("member", int),
-                               OpenApiParameter("status", str)])
+class MembershipListView(ApiView):
+    query_serializer = MembershipListParameters
+
+    @extend_schema(operation_id="memberships_list", responses=MembershipPage)
     def get(self, request):
-        limit, offset = page_params(request)
+        params = self.params
+        limit, offset = params["limit"], params["offset"]
         queryset = selectors.memberships_visible(audience(request))
-        for name in ("network", "member", "status"):
-            value = request.query_params.get(name)
-            if value:
-                queryset = queryset.filter(**{f"{name}_id" if name != "status" else name: value})
+        for name in ("network", "member"):
+            if params.get(name):
+                queryset = queryset.filter(**{f"{name}_id": params[name]})
+        if params.get("status"):
+            queryset = queryset.filter(status=params["status"])
         results = [selectors.membership_as_dict(m) for m in queryset[offset:offset + limit]]
         return Response({**page_links(request, count=queryset.count(), limit=limit, offset=offset),
                          "results": results})
 
-    @extend_schema(operation_id="memberships_apply", request=MembershipInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="memberships_apply", request=MembershipInput,
+                   responses={201: MembershipOutput, **errors(409)})
     def post(self, request):
         data = validated(MembershipInput, request.data)
         membership = services.membership_apply(audience=audience(request), network=data["network"],
@@ -154,7 +161,7 @@ class MembershipListView(APIView):
         return membership_response(membership, status=201)
 
 
-class MembershipActionView(APIView):
+class MembershipActionView(ApiView):
     """POST …/accept/, …/decline/ (the network's coordinator) or …/end/ (either party)."""
 
     action = ""
@@ -173,12 +180,11 @@ class MembershipActionView(APIView):
         return membership_response(result)
 
 
-
 def membership_action_view(action: str):
     """A view class for one membership action, so each has its own documented operation."""
     return extend_schema_view(post=extend_schema(
-        operation_id=f"memberships_{action}", request=None, responses=OpenApiTypes.OBJECT,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        operation_id=f"memberships_{action}", request=None, responses={200: MembershipOutput, **errors(409)},
+        parameters=[IF_MATCH],
     ))(type(f"Membership{action.title()}View", (MembershipActionView,), {"action": action}))
 
 

@@ -1,4 +1,7 @@
 """Read-only queries on the geographic reference. GeoJSON and vector tiles are built by PostGIS."""
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Count
 
@@ -41,7 +44,8 @@ def edition_resolve(slug: str | None) -> Edition:
 
 
 def _filters(*, edition: Edition, level: int | None, parent: str | None, q: str | None,
-             contains: tuple[float, float] | None) -> tuple[str, dict]:
+             contains: tuple[float, float] | None, bbox: tuple[float, float, float, float] | None
+             ) -> tuple[str, dict]:
     clauses = ["u.edition_id = %(edition)s"]
     params: dict = {"edition": edition.id}
     if level is not None:
@@ -60,17 +64,23 @@ def _filters(*, edition: Edition, level: int | None, parent: str | None, q: str 
     if contains:
         params["lon"], params["lat"] = contains
         clauses.append("ST_Intersects(u.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))")
+    if bbox:
+        params["min_lon"], params["min_lat"], params["max_lon"], params["max_lat"] = bbox
+        clauses.append("ST_Intersects(u.geom, ST_MakeEnvelope(%(min_lon)s, %(min_lat)s, %(max_lon)s, %(max_lat)s,"
+                       " 4326))")
     return " AND ".join(clauses), params
 
 
 def areas_feature_collection(*, edition: Edition, level: int | None = None, parent: str | None = None,
                              q: str | None = None, contains: tuple[float, float] | None = None,
+                             bbox: tuple[float, float, float, float] | None = None,
                              full_geometry: bool = False) -> str:
     """The matching units as a GeoJSON FeatureCollection string, built entirely by PostGIS.
 
-    Search results (q) come best first: exact name or P-code, then by name similarity.
+    bbox (min lon, min lat, max lon, max lat) keeps the units whose geometry intersects the box. Search results
+    (q) come best first: exact name or P-code, then by name similarity.
     """
-    where, params = _filters(edition=edition, level=level, parent=parent, q=q, contains=contains)
+    where, params = _filters(edition=edition, level=level, parent=parent, q=q, contains=contains, bbox=bbox)
     geometry = "u.geom" if full_geometry else "u.web_geom"
     params["precision"] = FULL_PRECISION if full_geometry else WEB_PRECISION
     order = ("(u.name_variants @> ARRAY[%(q)s]::varchar[] OR u.pcode = %(q_pcode)s) DESC,"
@@ -99,6 +109,26 @@ def areas_feature_collection(*, edition: Edition, level: int | None = None, pare
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def units_feature_collection(*, edition: Edition, rows: list[dict]) -> str:
+    """A GeoJSON FeatureCollection (text, built by PostGIS) of the units named by rows[i]["pcode"], in the rows'
+    order, each with its web geometry and the row itself as properties (the analytics measures)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT json_build_object(
+              'type', 'FeatureCollection',
+              'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature', 'id', u.pcode, 'geometry', ST_AsGeoJSON(u.web_geom, %s)::json,
+                'properties', r.properties) ORDER BY r.position), '[]'::json)
+            )::text
+            FROM json_array_elements(%s::json) WITH ORDINALITY AS r(properties, position)
+            JOIN regions_adminunit u ON u.edition_id = %s AND u.pcode = r.properties->>'pcode'
+            """,
+            [WEB_PRECISION, json.dumps(rows, cls=DjangoJSONEncoder), edition.id],
+        )
         return cursor.fetchone()[0]
 
 

@@ -3,21 +3,20 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import (
     audience,
     body_without_version,
     etag,
     expected_version,
+    page_link,
     page_links,
-    page_params,
     validated,
 )
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError, NotFound
 from geo_backend.common.locking import StaleVersion
 from geo_backend.organisations.access import visible_interventions_q
@@ -27,64 +26,25 @@ from . import selectors, services
 from .api_serializers import (
     InterventionCreateInput,
     InterventionInput,
+    InterventionListParameters,
+    InterventionOutput,
+    InterventionPage,
     RejectInput,
     RestoreInput,
+    ZoneCollection,
     ZoneCreateInput,
+    ZoneFeature,
     ZoneInput,
+    ZoneListParameters,
+    ZonePreviewFeature,
+    intervention_filters,
     split_relations,
 )
 from .models import Intervention, Zone
 
 GEOJSON = "application/geo+json"
-
-
-class FilterParams(serializers.Serializer):
-    theme = serializers.CharField(required=False)
-    organisation = serializers.IntegerField(required=False, min_value=1)
-    network = serializers.IntegerField(required=False, min_value=1)
-    area = serializers.CharField(required=False, max_length=20)
-    active_on = serializers.DateField(required=False)
-    active_from = serializers.DateField(required=False)
-    active_to = serializers.DateField(required=False)
-    status = serializers.ChoiceField(choices=Intervention.Status.choices, required=False)
-    validation_state = serializers.ChoiceField(choices=Intervention.Validation.choices, required=False)
-    funder = serializers.IntegerField(required=False, min_value=1)
-    bbox = serializers.CharField(required=False)
-    geometry = serializers.ChoiceField(choices=["full", "web"], required=False)
-
-    def validate_bbox(self, value):
-        try:
-            parts = [float(p) for p in value.split(",")]
-        except ValueError:
-            parts = []
-        if len(parts) != 4 or parts[0] >= parts[2] or parts[1] >= parts[3]:
-            raise serializers.ValidationError("bbox = lon_min,lat_min,lon_max,lat_max")
-        return tuple(parts)
-
-
-FILTER_PARAMETERS = [
-    OpenApiParameter("theme", str, description="Theme code (a domain includes its sub-domains); comma-separated"),
-    OpenApiParameter("organisation", int), OpenApiParameter("network", int),
-    OpenApiParameter("area", str, description="P-code of a region, cercle or commune"),
-    OpenApiParameter("active_on", OpenApiTypes.DATE), OpenApiParameter("active_from", OpenApiTypes.DATE),
-    OpenApiParameter("active_to", OpenApiTypes.DATE), OpenApiParameter("status", str),
-    OpenApiParameter("validation_state", str), OpenApiParameter("funder", int),
-    OpenApiParameter("bbox", str, description="lon_min,lat_min,lon_max,lat_max"),
-    OpenApiParameter("geometry", str, enum=["full", "web"],
-                     description="web: simplified (~200 m) and rounded (~10 m), for maps on slow links"),
-    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-]
-
-
-def filters_from(request) -> selectors.InterventionFilters:
-    params = FilterParams(data=request.query_params)
-    if not params.is_valid():
-        raise DomainError("invalid_parameters", "Filtres invalides.", "Invalid filters.", details=params.errors)
-    data = dict(params.validated_data)
-    data.pop("geometry", None)
-    if "theme" in data:
-        data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
-    return selectors.InterventionFilters(**data)
+IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER,
+                            description="The ETag you read (or send \"version\" in the body).")
 
 
 def visible_intervention(request, pk: int) -> Intervention:
@@ -101,16 +61,18 @@ def intervention_response(intervention: Intervention, status: int = 200) -> Resp
     return response
 
 
-class InterventionListView(APIView):
-    @extend_schema(operation_id="interventions_list", parameters=FILTER_PARAMETERS, responses=OpenApiTypes.OBJECT)
+class InterventionListView(ApiView):
+    query_serializer = InterventionListParameters
+
+    @extend_schema(operation_id="interventions_list", responses=InterventionPage)
     def get(self, request):
-        limit, offset = page_params(request)
-        results, count = selectors.intervention_list(audience(request), filters_from(request), limit=limit,
-                                                     offset=offset)
+        limit, offset = self.params["limit"], self.params["offset"]
+        results, count = selectors.intervention_list(audience(request), intervention_filters(self.params),
+                                                     limit=limit, offset=offset)
         return Response({**page_links(request, count=count, limit=limit, offset=offset), "results": results})
 
     @extend_schema(operation_id="interventions_create", request=InterventionCreateInput,
-                   responses={201: OpenApiTypes.OBJECT})
+                   responses={201: InterventionOutput})
     def post(self, request):
         data = validated(InterventionCreateInput, request.data)
         organisation, submit = data.pop("organisation"), data.pop("submit")
@@ -120,13 +82,13 @@ class InterventionListView(APIView):
         return intervention_response(intervention, status=201)
 
 
-class InterventionDetailView(APIView):
-    @extend_schema(operation_id="interventions_retrieve", responses=OpenApiTypes.OBJECT)
+class InterventionDetailView(ApiView):
+    @extend_schema(operation_id="interventions_retrieve", responses=InterventionOutput)
     def get(self, request, pk):
         return intervention_response(visible_intervention(request, pk))
 
-    @extend_schema(operation_id="interventions_update", request=InterventionInput, responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="interventions_update", request=InterventionInput, responses=InterventionOutput,
+                   parameters=[IF_MATCH])
     def patch(self, request, pk):
         intervention = visible_intervention(request, pk)
         version = expected_version(request, request.data)
@@ -140,8 +102,7 @@ class InterventionDetailView(APIView):
             raise
         return intervention_response(intervention)
 
-    @extend_schema(operation_id="interventions_delete", responses={204: None},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="interventions_delete", request=None, responses={204: None}, parameters=[IF_MATCH])
     def delete(self, request, pk):
         intervention = visible_intervention(request, pk)
         services.intervention_delete(audience=audience(request), intervention=intervention,
@@ -149,7 +110,7 @@ class InterventionDetailView(APIView):
         return Response(status=204)
 
 
-class InterventionTransitionView(APIView):
+class InterventionTransitionView(ApiView):
     """POST …/submit/, …/validate/ or …/reject/ (with a reason)."""
 
     action = ""
@@ -172,8 +133,8 @@ class InterventionTransitionView(APIView):
 def transition_view(action: str, request_shape=None):
     """A view class for one transition, so each has its own documented operation."""
     return extend_schema_view(post=extend_schema(
-        operation_id=f"interventions_{action}", request=request_shape, responses=OpenApiTypes.OBJECT,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
+        operation_id=f"interventions_{action}", request=request_shape, responses=InterventionOutput,
+        parameters=[IF_MATCH],
     ))(type(f"Intervention{action.title()}View", (InterventionTransitionView,), {"action": action}))
 
 
@@ -182,8 +143,9 @@ InterventionValidateView = transition_view("validate")
 InterventionRejectView = transition_view("reject", RejectInput)
 
 
-class InterventionRestoreView(APIView):
-    @extend_schema(operation_id="interventions_restore", request=RestoreInput, responses=OpenApiTypes.OBJECT)
+class InterventionRestoreView(ApiView):
+    @extend_schema(operation_id="interventions_restore", request=RestoreInput, responses=InterventionOutput,
+                   parameters=[IF_MATCH])
     def post(self, request, pk):
         intervention = visible_intervention(request, pk)
         version = expected_version(request, request.data)
@@ -219,20 +181,21 @@ def zone_arguments(data: dict) -> dict:
             "locality_pcode": data.get("locality"), "radius_km": data.get("radius_km")}
 
 
-class ZoneListView(APIView):
-    @extend_schema(operation_id="zones_list", parameters=FILTER_PARAMETERS,
-                   responses={(200, GEOJSON): OpenApiTypes.OBJECT})
-    def get(self, request):
-        limit, offset = page_params(request)
-        collection, count = selectors.zones_feature_collection(
-            audience(request), filters_from(request), limit=limit, offset=offset,
-            web_geometry=request.query_params.get("geometry") == "web")
-        links = json.dumps(page_links(request, count=count, limit=limit, offset=offset))
-        # Add the paging members to the PostGIS-built text without parsing the features again.
-        body = collection[:-1] + ", " + links[1:]
-        return HttpResponse(body, content_type=GEOJSON)
+class ZoneListView(ApiView):
+    query_serializer = ZoneListParameters
 
-    @extend_schema(operation_id="zones_create", request=ZoneCreateInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="zones_list", responses={(200, GEOJSON): ZoneCollection})
+    def get(self, request):
+        limit, offset = self.params["limit"], self.params["offset"]
+        collection, _count = selectors.zones_feature_collection(
+            audience(request), intervention_filters(self.params), limit=limit, offset=offset,
+            web_geometry=self.params["geometry"] == "web",
+            next_url=page_link(request, limit=limit, offset=offset + limit),
+            previous_url=page_link(request, limit=limit, offset=max(offset - limit, 0)) if offset > 0 else None)
+        return HttpResponse(collection, content_type=GEOJSON)
+
+    @extend_schema(operation_id="zones_create", request=ZoneCreateInput,
+                   responses={(201, GEOJSON): ZoneFeature, **errors(404, 503)})
     def post(self, request):
         data = validated(ZoneCreateInput, request.data)
         intervention = visible_intervention(request, data["intervention"])
@@ -242,14 +205,14 @@ class ZoneListView(APIView):
         return zone_response(request, zone, repairs, status=201)
 
 
-class ZoneDetailView(APIView):
-    @extend_schema(operation_id="zones_retrieve", responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+class ZoneDetailView(ApiView):
+    @extend_schema(operation_id="zones_retrieve", responses={(200, GEOJSON): ZoneFeature})
     def get(self, request, pk):
         _feature, zone = zone_feature(request, pk)
         return zone_response(request, zone)
 
-    @extend_schema(operation_id="zones_update", request=ZoneInput, responses={(200, GEOJSON): OpenApiTypes.OBJECT},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="zones_update", request=ZoneInput,
+                   responses={(200, GEOJSON): ZoneFeature, **errors(503)}, parameters=[IF_MATCH])
     def put(self, request, pk):
         _feature, zone = zone_feature(request, pk)
         version = expected_version(request, request.data)
@@ -262,8 +225,7 @@ class ZoneDetailView(APIView):
             raise
         return zone_response(request, zone, repairs)
 
-    @extend_schema(operation_id="zones_delete", responses={204: None},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="zones_delete", request=None, responses={204: None}, parameters=[IF_MATCH])
     def delete(self, request, pk):
         zone = get_object_or_404(Zone.objects.filter(
             intervention__in=Intervention.objects.filter(visible_interventions_q(audience(request)))), pk=pk)
@@ -272,10 +234,11 @@ class ZoneDetailView(APIView):
         return Response(status=204)
 
 
-class ZonePreviewView(APIView):
+class ZonePreviewView(ApiView):
     """What a zone would be (clipped geometry, area, communes touched), without saving anything."""
 
-    @extend_schema(operation_id="zones_preview", request=ZoneInput, responses={(200, GEOJSON): OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="zones_preview", request=ZoneInput,
+                   responses={(200, GEOJSON): ZonePreviewFeature, **errors(404, 503)})
     def post(self, request):
         if audience(request).is_visitor:
             raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)

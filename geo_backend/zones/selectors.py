@@ -149,10 +149,13 @@ MAP_PROPERTIES = f"""json_build_object(
 
 def zones_feature_collection(audience: Audience, filters: InterventionFilters | None = None, *,
                              limit: int = 200, offset: int = 0, zone_id: int | None = None,
-                             web_geometry: bool = False) -> tuple[str, int]:
+                             web_geometry: bool = False, next_url: str | None = None,
+                             previous_url: str | None = None) -> tuple[str, int]:
     """Visible zones as a GeoJSON FeatureCollection (text) and the total count, built by PostGIS.
 
-    A coarse intervention seen by someone not allowed the exact zone gets the union of the communes it touches.
+    The collection carries the paging members too: count, next (next_url, when zones follow this page) and
+    previous (previous_url). A coarse intervention seen by someone not allowed the exact zone gets the union of
+    the communes it touches.
     """
     ids_sql, ids_params = interventions_visible(audience, filters).order_by().values("id").query.sql_with_params()
     precise_sql, precise_params = precise_geometry_sql(audience, "i")
@@ -190,7 +193,11 @@ def zones_feature_collection(audience: Audience, filters: InterventionFilters | 
           SELECT * FROM visible ORDER BY intervention_id, id LIMIT %s OFFSET %s
         )
         SELECT (SELECT count(*) FROM visible),
-               json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(
+               json_build_object(
+                 'type', 'FeatureCollection', 'count', (SELECT count(*) FROM visible),
+                 'next', CASE WHEN %s::bigint + %s::bigint < (SELECT count(*) FROM visible) THEN %s::text END,
+                 'previous', %s::text,
+                 'features', coalesce(json_agg(
                  json_build_object(
                    'type', 'Feature',
                    'id', p.id,
@@ -201,7 +208,7 @@ def zones_feature_collection(audience: Audience, filters: InterventionFilters | 
         JOIN zones_intervention i ON i.id = p.intervention_id
         JOIN organisations_organisation o ON o.id = i.organisation_id
     """
-    params = [*precise_params, *ids_params, *zone_params, limit, offset,
+    params = [*precise_params, *ids_params, *zone_params, limit, offset, offset, limit, next_url, previous_url,
               WEB_PRECISION if web_geometry else GEOJSON_PRECISION]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

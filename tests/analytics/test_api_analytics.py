@@ -246,7 +246,9 @@ def test_the_openapi_schema_documents_the_analytics(world):
     for name in ("coverage", "gaps", "overlaps", "changes", "rollups"):
         operation = schema["paths"][f"/api/v1/analytics/{name}/"]["get"]
         parameters = {p["name"]: p for p in operation["parameters"]}
-        assert {"level", "edition", "format", "theme", "active_on", "network", "funder"} <= set(parameters)
+        assert {"edition", "format", "theme", "active_on", "network", "funder"} <= set(parameters)
+        # Rollups are national: they take no level (it was accepted and ignored).
+        assert ("level" in parameters) == (name != "rollups")
         assert operation.get("summary")
     changes = {p["name"]: p for p in schema["paths"]["/api/v1/analytics/changes/"]["get"]["parameters"]}
     assert changes["before"]["required"] and changes["after"]["required"]

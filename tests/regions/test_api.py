@@ -71,8 +71,8 @@ def test_locality_search_is_accent_insensitive(client, mali):
     ("url", "params", "status", "code"),
     [
         ("/api/v1/areas/", {"level": "9"}, 400, "invalid_parameters"),
-        ("/api/v1/areas/", {"contains": "12.6,-7.9,3"}, 400, "invalid_point"),
-        ("/api/v1/areas/", {"contains": "200,13"}, 400, "invalid_point"),
+        ("/api/v1/areas/", {"contains": "12.6,-7.9,3"}, 400, "invalid_parameters"),
+        ("/api/v1/areas/", {"contains": "200,13"}, 400, "invalid_parameters"),
         ("/api/v1/areas/", {"edition": "nope"}, 404, "edition_not_found"),
         ("/api/v1/areas/ML9999/", {}, 404, "area_not_found"),
         ("/api/v1/localities/", {}, 400, "invalid_parameters"),

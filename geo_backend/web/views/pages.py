@@ -1,4 +1,5 @@
 """Public pages: the map, the directory of organisations and networks, profiles, about."""
+from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
@@ -15,20 +16,33 @@ def home(request):
     return render(request, "web/home.html", {"vocabulary": map_vocabulary(request)})
 
 
+class DirectoryFilters(forms.Form):
+    """The directory's search form. Django's CharField refuses NUL characters (PostgreSQL cannot compare them)."""
+
+    q = forms.CharField(required=False, max_length=100)
+    theme = forms.CharField(required=False, max_length=60)
+    region = forms.CharField(required=False, max_length=20)
+    type = forms.ChoiceField(required=False, choices=[("", ""), ("organisations", ""), ("reseaux", "")])
+
+
 def directory(request):
     audience = audience_for(request.user)
-    q, theme, area = request.GET.get("q", "").strip(), request.GET.get("theme", ""), request.GET.get("region", "")
-    kind = request.GET.get("type", "")
+    form = DirectoryFilters(request.GET)
+    valid = form.is_valid()
+    filters = form.cleaned_data if valid else {}
+    q, theme, area, kind = (filters.get(name, "") for name in ("q", "theme", "region", "type"))
     is_network = {"reseaux": True, "organisations": False}.get(kind)
     results = organisations.organisation_search(audience, q=q or None, theme=theme or None, area=area or None,
                                                 is_network=is_network)
+    if not valid:  # a crafted address: an empty list, said to be a bad request
+        results = results.none()
     return render(request, "web/directory.html", {
         "results": results[:200],
         "count": results.count(),
         "q": q, "theme": theme, "region": area, "type": kind,
         "themes": Theme.objects.filter(parent=None, is_active=True),
         "regions": AdminUnit.objects.filter(edition__is_default=True, level=1).order_by("name"),
-    })
+    }, status=200 if valid else 400)
 
 
 def profile(request, slug):
