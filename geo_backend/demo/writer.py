@@ -2,10 +2,10 @@
 transaction.
 
 The rows are the ones the services would write (same fields, states and derived tables), but made in bulk so
-that 20,000 zones take minutes, not hours: the per-zone services run several statements each. The parts with
-rules of their own still go through the zones services: zone_derivatives_refresh cuts the zones by the communes
-(shares, pieces, coarse geometry); the caller then refreshes the coverage atoms once. The pghistory triggers
-record every insert, under the context the caller opened.
+that the rows themselves cost seconds even for 20,000 zones (the per-zone services run some ten statements per
+zone). The parts with rules of their own still go through the zones services: zone_derivatives_refresh cuts the
+zones by the communes (shares, pieces, coarse geometry); the caller then refreshes the coverage atoms once. The
+pghistory triggers record every insert, under the context the caller opened.
 """
 import json
 from collections.abc import Callable, Iterator
@@ -33,7 +33,8 @@ ROW_BATCH = 5000  # rows per INSERT of the plain tables
 # Every zone of a batch in one statement. Picked zones are the union of their units; buffers and drawn zones are
 # clipped to the country, the way zones.zone_sql does for one zone (only those crossing the border need the
 # costly intersection: a zone the country covers is kept as it is). ST_Covers(country, zone) rather than
-# ST_CoveredBy(zone, country): PostGIS prepares the repeated first argument once, which makes the test ~20x faster.
+# ST_CoveredBy(zone, country): PostGIS prepares the repeated first argument once (measured: 1.6 ms a zone for
+# ST_CoveredBy against Mali's 8,000-vertex outline, 0.01 ms for ST_Covers).
 ZONES_INSERT_SQL = """
 INSERT INTO zones_zone (id, intervention_id, edition_id, method, label, locality_id, radius_km, geom, coarse_geom,
                         area_km2, version, created_at, updated_at)
