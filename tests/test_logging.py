@@ -33,3 +33,26 @@ def test_json_lines_carry_the_extra_fields():
                                     "msg": "loaded %s units", "args": (701,), "duration_ms": 12.5})
     entry = json.loads(JsonLineFormatter().format(record))
     assert entry["message"] == "loaded 701 units" and entry["duration_ms"] == 12.5 and entry["logger"] == "musoya.loads"
+
+
+@pytest.mark.django_db
+def test_the_slow_query_log_added_on_connect_leaves_the_history_context_wrapper_alone():
+    """A connection first opened inside pghistory.context (the history middleware's, at a thread's first request)
+    gets the slow-query wrapper while the context's wrapper is on the stack; when the context exits it pops the
+    last wrapper. Installed on top, the slow-query wrapper was popped instead, and every later statement on that
+    connection failed in pghistory ('_thread._local' object has no attribute 'value')."""
+    import pghistory
+
+    from geo_backend.common.apps import _install_slow_query_log
+
+    saved = list(connection.execute_wrappers)
+    connection.execute_wrappers[:] = [w for w in saved if not getattr(w, "musoya_slow_query_log", False)]
+    try:
+        with pghistory.context(step="first request of a thread"):
+            _install_slow_query_log(sender=None, connection=connection)  # as connection_created does
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+        assert [getattr(w, "musoya_slow_query_log", False) for w in connection.execute_wrappers] == [True]
+    finally:
+        connection.execute_wrappers[:] = saved

@@ -9,7 +9,9 @@ def _install_slow_query_log(sender, connection, **kwargs):
     if not any(getattr(w, "musoya_slow_query_log", False) for w in connection.execute_wrappers):
         wrapper = log_slow_queries(settings.SLOW_QUERY_MS)
         wrapper.musoya_slow_query_log = True
-        connection.execute_wrappers.append(wrapper)
+        # At the bottom of the stack: context-managed wrappers (pghistory.context's) pop the last one on exit,
+        # and a connection opened inside such a context would otherwise lose this one and keep theirs.
+        connection.execute_wrappers.insert(0, wrapper)
 
 
 class CommonConfig(AppConfig):
