@@ -3,6 +3,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 import shapely
@@ -183,5 +184,5 @@ def test_the_planner_imports_no_django():
     code = ("import sys; import geo_backend.demo.planner; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+                            cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "[]"
