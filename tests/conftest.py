@@ -1,5 +1,15 @@
 """Shared fixtures. Every test runs against real PostgreSQL + PostGIS (the embedded cluster or DATABASE_URL)."""
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples on every run (derandomize), so a red CI run is red again on a laptop and a
+# green one does not hide a failure that only a lucky draw finds. HYPOTHESIS_PROFILE=explore draws new examples
+# each run, for looking for bugs on purpose. No example database: nothing is written into the repository.
+hypothesis_settings.register_profile("deterministic", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture(scope="session")

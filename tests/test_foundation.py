@@ -97,3 +97,11 @@ def test_production_settings_pass_the_deploy_checks():
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_property_tests_are_derandomized_unless_exploring_on_purpose():
+    from hypothesis import settings as hypothesis_settings
+
+    assert hypothesis_settings.get_profile("deterministic").derandomize
+    if os.environ.get("HYPOTHESIS_PROFILE", "deterministic") == "deterministic":
+        assert hypothesis_settings.default.derandomize and hypothesis_settings.default.database is None

@@ -5,6 +5,7 @@ Each capability adds its own module here and appends its workload functions to W
 from . import boundaries
 from .analytics import coverage_api, coverage_rebuild, zone_update
 from .dashboard import WORKLOADS as DASHBOARD
+from .etl import check_layer_real
 from .fuzz import schema_fuzzing
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
@@ -15,6 +16,7 @@ WORKLOADS = [
     boundaries.locality_search_latency,
     boundaries.payload_sizes,
     boundaries.slivers,
+    check_layer_real,
     listing_queries,
     all_zones_admin,
     all_zones_visitor,

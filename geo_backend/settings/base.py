@@ -250,6 +250,9 @@ BOUNDARY_CACHE = BASE_DIR / "var" / "reference-data"
 
 # Demo data and demo accounts (manage.py seed_demo) exist only where this is true; never in production.
 MUSOYA_DEMO_ALLOWED = env.bool("MUSOYA_DEMO_ALLOWED", default=True)
+# The demo app (planner, writer, seed_demo) is installed only where demo data may exist: production.py takes it out.
+if MUSOYA_DEMO_ALLOWED:
+    INSTALLED_APPS.append("geo_backend.demo")
 
 # Logging: one configuration, to standard error (make run's output; a container's or systemd's collector).
 # LOG_FORMAT=json writes one JSON object per line for a log collector. What is logged:

@@ -13,5 +13,7 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 MUSOYA_DEMO_ALLOWED = False  # no demo accounts with known passwords on a real deployment
+# Without the demo app there is no seed_demo command to run by mistake.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "geo_backend.demo"]  # noqa: F405
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

@@ -5,6 +5,7 @@ import pytest
 
 from geo_backend.analytics import selectors
 from geo_backend.organisations.access import VISITOR, Audience
+from geo_backend.zones.models import Intervention
 from geo_backend.zones.selectors import InterventionFilters
 from tests import factories
 
@@ -50,8 +51,19 @@ def test_gaps_are_the_uncovered_units_most_women_first(tmp_path):
 def test_theme_filter_keeps_only_that_theme(tmp_path):
     edition = grid_edition(tmp_path)
     declared(factories.organisation(), NW_WHOLE, edition=edition, theme="education-filles")
-    query = selectors.CoverageQuery(edition=edition, level=3, filters=InterventionFilters(themes=["vbg"]))
-    assert all(row["women_covered"] == 0 for row in selectors.coverage_by_unit(VISITOR, query))
+    declared(factories.organisation(), NW_WEST_HALF, edition=edition, theme="vbg-psychosocial")
+
+    def covered(themes):
+        query = selectors.CoverageQuery(edition=edition, level=3, filters=InterventionFilters(themes=themes))
+        return {pcode: row["women_covered"] for pcode, row in by_pcode(selectors.coverage_by_unit(VISITOR, query))
+                .items()}
+
+    # Every commune is listed, covered or not; only the vbg zone (a sub-theme of vbg) counts for vbg.
+    vbg = covered(["vbg"])
+    assert sorted(vbg) == ["ZZ010101", "ZZ010102", "ZZ010103", "ZZ010104"]
+    assert vbg["ZZ010101"] == pytest.approx(WOMEN_PER_COMMUNE / 2, rel=1e-3)
+    assert covered(["education-filles"])["ZZ010101"] == pytest.approx(WOMEN_PER_COMMUNE, rel=1e-3)
+    assert covered(["paix-securite"]) == dict.fromkeys(vbg, 0)
 
 
 def test_overlap_of_two_organisations_on_the_same_theme(tmp_path):
@@ -71,10 +83,15 @@ def test_overlap_of_two_organisations_on_the_same_theme(tmp_path):
 
 def test_periods_that_do_not_meet_are_not_an_overlap(tmp_path):
     edition = grid_edition(tmp_path)
-    declared(factories.organisation(), NW_WHOLE, edition=edition, start_date=dt.date(2020, 1, 1),
-             end_date=dt.date(2020, 12, 31))
-    declared(factories.organisation(), NW_WHOLE, edition=edition, start_date=dt.date(2022, 1, 1))
-    assert selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))["pairs"] == []
+    ended = declared(factories.organisation(), NW_WHOLE, edition=edition, start_date=dt.date(2020, 1, 1),
+                     end_date=dt.date(2020, 12, 31))
+    later = declared(factories.organisation(), NW_WHOLE, edition=edition, start_date=dt.date(2022, 1, 1))
+    query = selectors.CoverageQuery(edition=edition, level=3)
+    assert selectors.overlaps(VISITOR, query)["pairs"] == []
+    # The same two zones do overlap once their periods meet: the empty answer above is about the periods.
+    Intervention.objects.filter(pk=ended.pk).update(end_date=dt.date(2022, 6, 30))
+    (pair,) = selectors.overlaps(VISITOR, query)["pairs"]
+    assert {i["id"] for i in pair["interventions"]} == {ended.id, later.id}
 
 
 def test_visitors_count_coarse_zones_as_whole_communes_and_ignore_restricted_ones(tmp_path):
@@ -107,4 +124,7 @@ def test_donors_count_restricted_interventions_without_seeing_the_records(tmp_pa
     donor = Audience(user_id=-2, is_donor=True)
     communes = by_pcode(selectors.coverage_by_unit(donor, selectors.CoverageQuery(edition=edition, level=3)))
     assert communes["ZZ010101"]["women_covered"] == pytest.approx(WOMEN_PER_COMMUNE, rel=1e-3)
-    assert restricted not in interventions_visible(donor)
+    public = declared(factories.organisation(), NW_WEST_HALF, edition=edition)
+    # The donor reads the public record but not the restricted one, which it only counts.
+    assert list(interventions_visible(donor)) == [public]
+    assert set(interventions_visible(donor, for_analytics=True)) == {public, restricted}

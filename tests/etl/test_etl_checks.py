@@ -1,5 +1,3 @@
-import time
-
 import pytest
 import shapely
 from conftest import STEP, X0, Y0, layer, square
@@ -92,9 +90,9 @@ def test_parent_without_children(grid_children, parent_layer):
 def test_real_communes_inside_their_cercles(mali_dir):
     communes, _ = read_admin_layer(mali_dir / "admin3_communes.geojson", level=3)
     cercles, _ = read_admin_layer(mali_dir / "admin2_cercles.geojson", level=2)
-    started = time.perf_counter()
+    # How long this takes is a benchmark figure (bench/workloads/etl.py), not a test assertion.
+    assert len(communes) == 701 and len(cercles) == 50
     assert check_layer(communes, cercles) == []
-    assert time.perf_counter() - started < 10
 
 
 @pytest.mark.realdata

@@ -11,10 +11,12 @@ would also wipe the Mali boundaries that the session fixture `mali` loaded once 
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 
 from geo_backend.common.locking import StaleVersion, version_bump
 from geo_backend.organisations.models import Organisation
+from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
 
 pytestmark = pytest.mark.django_db(transaction=True, available_apps=["geo_backend.organisations"])
@@ -57,6 +59,14 @@ def test_two_concurrent_saves_of_the_same_version_one_succeeds_one_is_stale():
 
 
 def test_the_flush_after_a_concurrent_test_keeps_the_reference_vocabulary():
-    """Runs after the test above (same module, file order): the taxonomy loaded by a migration is still there."""
+    """The flush that follows every test of this module, run here as Django runs it after a transactional test
+    with available_apps (TransactionTestCase._fixture_teardown): it empties the organisations app but keeps the
+    taxonomy loaded by a migration and the reference tables. Needs no other test to have run before it."""
+    Organisation.objects.create(name="À effacer", slug="a-effacer", kind="association")
+    themes, units = Theme.objects.count(), AdminUnit.objects.count()
+    call_command("flush", verbosity=0, interactive=False, database="default", reset_sequences=False,
+                 allow_cascade=True, inhibit_post_migrate=True)
+    assert not Organisation.objects.exists()
+    assert Theme.objects.count() == themes and AdminUnit.objects.count() == units
     assert Theme.objects.filter(code="vbg", parent=None).exists()
     assert Theme.objects.filter(parent__code="vbg").count() == 7

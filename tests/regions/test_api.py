@@ -2,6 +2,7 @@
 import gzip
 import json
 
+import mapbox_vector_tile
 import pytest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
@@ -92,7 +93,24 @@ def test_vector_tile_over_mali_has_features_and_elsewhere_is_empty(client, mali)
     tile = client.get("/tiles/areas/6/30/29.pbf")
     assert tile.status_code == 200
     assert tile["Content-Type"] == "application/vnd.mapbox-vector-tile"
-    assert len(tile.content) > 1000 and b"areas" in tile.content
+    layers = mapbox_vector_tile.decode(tile.content)
+    assert list(layers) == ["areas"]
+    features = layers["areas"]["features"]
+    pcodes = {feature["properties"]["pcode"] for feature in features}
+    # z6 shows cercles (level 2): Bamako and Ségou lie inside this tile, Gao (ML07) and Kidal (ML08) far outside.
+    assert {"ML0901", "ML0402"} <= pcodes
+    assert not {pcode for pcode in pcodes if pcode.startswith(("ML07", "ML08"))}
+    assert {feature["properties"]["level"] for feature in features} == {2}
+    assert all(len(pcode) == 6 for pcode in pcodes)
+    assert {feature["geometry"]["type"] for feature in features} <= {"Polygon", "MultiPolygon"}
+    bamako = next(f for f in features if f["properties"]["pcode"] == "ML0901")
+    assert bamako["properties"]["name"] == "Bamako"
+    # Bamako lies wholly inside the tile, so its vertices lie inside the 4096-unit extent, not in the buffer.
+    rings = bamako["geometry"]["coordinates"]
+    if bamako["geometry"]["type"] == "MultiPolygon":
+        rings = [ring for polygon in rings for ring in polygon]
+    vertices = [vertex for ring in rings for vertex in ring]
+    assert len(vertices) >= 4 and all(0 <= x <= 4096 and 0 <= y <= 4096 for x, y in vertices)
     empty = client.get("/tiles/areas/6/0/0.pbf")
     assert empty.status_code == 200 and empty.content == b""
 

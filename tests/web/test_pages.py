@@ -63,7 +63,13 @@ def test_profile_shows_only_public_contacts_to_visitors(client):
 
 def test_pending_organisations_are_not_listed_publicly(client):
     factories.organisation("Organisation en attente", status="pending")
-    assert "Organisation en attente" not in client.get("/organisations/").content.decode()
+    factories.organisation("Association Yeelen publiée", status="active")
+    response = client.get("/organisations/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The directory does list organisations (the active one), just not the pending one.
+    assert "Association Yeelen publiée" in page
+    assert "Organisation en attente" not in page
 
 
 def test_sign_in_then_my_space(client):

@@ -2,15 +2,15 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from geo_backend.common.errors import DomainError
-from geo_backend.zones import demo
+from geo_backend.demo import selectors, services
 
 
 class Command(BaseCommand):
     help = ("Seed fictitious demo data (every record is_demo, named « … (exemple fictif) ») and one demo account "
-            "per role. Refused unless settings.MUSOYA_DEMO_ALLOWED. Does nothing if demo data exists, unless --reset.")
+            "per role. Refused unless settings.MUSOYA_DEMO_ALLOWED. Does nothing if demo data exists, unless --reset. "
+            "Says each step with its counts and elapsed time (-v 0: only errors).")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help="Random seed: the same seed gives the same data.")
@@ -21,29 +21,35 @@ class Command(BaseCommand):
                             help="Delete every demo record and the demo accounts, then seed again.")
 
     def handle(self, *args, seed, organisations, zones, reset, **options):
+        self.verbosity = options["verbosity"]
+        started = time.perf_counter()
+
+        def progress(line: str) -> None:
+            self.say(f"  {line} ({time.perf_counter() - started:.1f} s)")
+
         try:
-            demo.check_can_seed()
-            if demo.demo_present() and not reset:
-                self.stdout.write("Les données de démonstration sont déjà présentes : rien n'a été créé "
-                                  "(--reset pour les recréer).")
+            services.check_can_seed()
+            if selectors.demo_present() and not reset:
+                self.say("Les données de démonstration sont déjà présentes : rien n'a été créé "
+                         "(--reset pour les recréer).")
                 self._write_accounts()
                 return
-            started = time.perf_counter()
+            self.say(f"Données de démonstration : graine {seed}, {organisations} organisations, {zones} zones")
             # Delete and reseed together: a seed that fails leaves the previous demo in place.
-            with transaction.atomic():
-                if reset:
-                    deleted = demo.demo_delete()
-                    self.stdout.write("Supprimé : " + ", ".join(f"{key} {value}" for key, value in deleted.items()))
-                demo.demo_seed(seed=seed, organisations=organisations, zones=zones)
-            elapsed = time.perf_counter() - started
+            services.demo_seed(seed=seed, organisations=organisations, zones=zones, reset=reset, progress=progress)
         except DomainError as error:
             raise CommandError(f"{error.message_fr} / {error.message_en}") from error
-        self.stdout.write(self.style.SUCCESS(f"Données de démonstration créées en {elapsed:.1f} s (graine {seed})."))
-        for line in demo.counts_lines(demo.demo_counts()):
-            self.stdout.write(line)
+        elapsed = time.perf_counter() - started
+        self.say(self.style.SUCCESS(f"Données de démonstration créées en {elapsed:.1f} s (graine {seed})."))
+        for line in selectors.counts_lines(selectors.demo_counts()):
+            self.say(line)
         self._write_accounts()
 
-    def _write_accounts(self):
-        self.stdout.write("")
-        for line in demo.accounts_lines():
+    def say(self, line: str) -> None:
+        if self.verbosity >= 1:
             self.stdout.write(line)
+
+    def _write_accounts(self):
+        self.say("")
+        for line in selectors.accounts_lines():
+            self.say(line)

@@ -1,4 +1,4 @@
-"""manage.py seed_demo: fictitious, labelled, reproducible demo data spread like real coverage, and its accounts."""
+"""manage.py seed_demo and the writer: fictitious, labelled, reproducible demo data in PostGIS, and its accounts."""
 import re
 from io import StringIO
 
@@ -8,11 +8,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from geo_backend.common.errors import DomainError
+from geo_backend.demo import selectors, services
+from geo_backend.demo.accounts import DEMO_USERNAMES
 from geo_backend.organisations.access import DONOR_GROUP, audience_for
 from geo_backend.organisations.models import Contact, Membership, Organisation, OrganisationRole
 from geo_backend.regions.models import Edition
 from geo_backend.taxonomy.models import Funder
-from geo_backend.zones.demo import DEMO_USERNAMES
 from geo_backend.zones.models import Intervention, Zone, ZoneCommune
 
 SMALL = ["--organisations", "8", "--zones", "20"]
@@ -199,13 +201,49 @@ def test_demo_accounts_have_their_roles(demo_allowed):
 
 
 def test_reset_removes_demo_accounts_and_records(demo_allowed):
-    from geo_backend.zones import demo
-
     seed(*SMALL)
-    with pytest.raises(Exception, match="déjà présentes|already present"):
-        demo.demo_seed(organisations=8, zones=20)
-    demo.demo_delete()
-    assert not demo.demo_present()
+    with pytest.raises(DomainError) as refused:
+        services.demo_seed(organisations=8, zones=20)
+    assert refused.value.code == "demo_present" and refused.value.status_code == 409
+    services.demo_delete()
+    assert not selectors.demo_present()
     assert not Zone.objects.filter(intervention__is_demo=True).exists()
     # No coverage atom is left pointing at a deleted zone.
     assert atom_zone_ids() <= set(Zone.objects.values_list("id", flat=True))
+
+
+def test_bulk_zones_are_the_zones_the_services_would_make(demo_allowed, mali):
+    """Each zone written in bulk has the geometry zones.zone_sql gives for the same request (clipped to Mali,
+    union of the picked units, buffer on the geography), its picked units, its area and its coarse geometry."""
+    from geo_backend.zones.zone_sql import zone_geometry_sql
+
+    plan = services.demo_seed(organisations=6, zones=30, seed=3)
+    zones = list(Zone.objects.filter(intervention__is_demo=True).order_by("id").prefetch_related("picked_units"))
+    assert [zone.label for zone in zones] == [zone.label for zone in plan.zones]
+    for zone, planned in zip(zones, plan.zones, strict=True):
+        assert zone.method == planned.method
+        sql, params, _repairs, unit_ids, locality = zone_geometry_sql(
+            edition=mali, method=planned.method, geometry=planned.geometry, unit_pcodes=planned.unit_pcodes,
+            locality_pcode=planned.locality_pcode, radius_km=planned.radius_km)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ST_Area(ST_SymDifference(geom, {sql})) / ST_Area(geom), ST_IsValid(geom) "
+                           "FROM zones_zone WHERE id = %s", [*params, zone.id])
+            difference, valid = cursor.fetchone()
+        assert valid and difference < 1e-6, (zone.label, difference)
+        assert sorted(unit.id for unit in zone.picked_units.all()) == sorted(unit_ids)
+        assert zone.locality_id == (locality.id if locality else None)
+        assert zone.area_km2 > 0 and not zone.coarse_geom.empty
+
+
+def test_vocabulary_codes_are_valid_model_choices():
+    from geo_backend.demo import vocabulary
+    from geo_backend.zones.models import Sensitivity
+
+    kinds = set(Organisation.Kind.values)
+    assert {kind for kind, _label, _weight in vocabulary.ORGANISATION_KINDS} <= kinds - set(Organisation.NETWORK_KINDS)
+    assert vocabulary.NETWORK_KIND_CODES == set(Organisation.NETWORK_KINDS)
+    assert set(vocabulary.STATUS_WEIGHTS) == set(Intervention.Status.values)
+    assert set(vocabulary.SENSITIVITY_WEIGHTS) == set(Sensitivity.values)
+    assert set(vocabulary.VALIDATION_WEIGHTS) | {"rejected"} == set(Intervention.Validation.values)
+    assert set(vocabulary.METHOD_WEIGHTS) == set(Zone.Method.values)
+    assert set(vocabulary.MEMBERSHIP_ROLES) == set(Membership.Role.values)
