@@ -86,9 +86,9 @@ def test_query_parameters_come_from_the_serializers_that_check_them(schema):
 def test_every_api_view_takes_its_input_through_the_one_layer():
     """Every view of /api/v1/ is an ApiView (declared, checked query parameters; depth-limited JSON) or the token
     view built on the same parser."""
+    from geo_backend.api.auth_views import TokenView
     from geo_backend.api.parsers import DepthLimitedJSONParser
     from geo_backend.api.urls import urlpatterns
-    from geo_backend.api.auth_views import TokenView
     from geo_backend.api.views import ApiView
 
     for pattern in urlpatterns:
