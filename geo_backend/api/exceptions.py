@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo_backend.common.errors import DomainError
+from geo_backend.common.statement_timeout import database_refusal
 
 # Messages for DRF's own errors, keyed by DRF's stable codes.
 _DRF_MESSAGES = {
@@ -22,6 +23,7 @@ _DRF_MESSAGES = {
 
 
 def exception_handler(exc, context):
+    exc = database_refusal(exc) or exc  # a statement past its time limit (503), a write conflict (409)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, Http404):
