@@ -5,8 +5,6 @@ PostgreSQL cancels a statement that runs past the limit; the API answers 503 "da
 shape, and the pages a plain 503. The limit depends on the request class (settings.WEB_STATEMENT_TIMEOUT_MS: reads,
 writes). Commands never pass through here, so a bulk load or a rebuild is not cut by the web limit.
 """
-import contextlib
-
 import psycopg.errors
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -17,27 +15,14 @@ from .errors import DomainError
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@contextlib.contextmanager
-def statement_timeout(milliseconds: int):
-    """Limits every statement run on the default connection inside the block to `milliseconds` (0: no limit).
+def set_statement_timeout(milliseconds: int) -> None:
+    """Limits every later statement of the default connection's database session to `milliseconds` (0: none).
 
-    The limit is set on the database session just before the block's first statement (a block that never queries
-    costs nothing), and set again if the session changed (a reconnection) or if it was set inside a transaction
-    that has since ended (a rollback would have undone it).
+    Set at the start of a request, outside any transaction (ATOMIC_REQUESTS is off), so that no rollback during the
+    request undoes it; each request sets its own, so a limit never leaks from one request class to another.
     """
-    state = {"session": None, "inside_transaction": False}
-
-    def apply_first(execute, sql, params, many, context):
-        wrapper = context["connection"]
-        if state["session"] is not wrapper.connection or (state["inside_transaction"]
-                                                           and not wrapper.in_atomic_block):
-            with wrapper.connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(milliseconds)}ms"])
-            state.update(session=wrapper.connection, inside_transaction=wrapper.in_atomic_block)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(apply_first):
-        yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(milliseconds)}ms"])
 
 
 def timeout_for(method: str) -> int:
@@ -62,6 +47,24 @@ def database_refusal(error: BaseException) -> DomainError | None:
     return None
 
 
+def read_only_app(wsgi_app):
+    """A WSGI application whose statements run under the web read limit (the Dash dashboard, served beside Django).
+    The limit is set just before its first statement, so that its many asset requests cost nothing; its responses
+    are built before it returns, so the limit covers all of its queries."""
+    def bounded(environ, start_response):
+        applied = []
+
+        def apply_first(execute, sql, params, many, context):
+            if not applied:
+                applied.append(True)
+                set_statement_timeout(settings.WEB_STATEMENT_TIMEOUT_MS["read"])
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(apply_first):
+            return wsgi_app(environ, start_response)
+    return bounded
+
+
 class StatementTimeoutMiddleware:
     """Applies the request class's statement time limit to the request (see the module docstring)."""
 
@@ -69,8 +72,8 @@ class StatementTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with statement_timeout(timeout_for(request.method)):
-            return self.get_response(request)
+        set_statement_timeout(timeout_for(request.method))
+        return self.get_response(request)
 
     def process_exception(self, request, exception):
         # The API maps these itself (api/exceptions.py); this is for the pages.

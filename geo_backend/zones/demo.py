@@ -173,6 +173,8 @@ def demo_delete() -> dict[str, int]:
     for all of them.
     """
     interventions = Intervention.objects.filter(Q(is_demo=True) | Q(organisation__is_demo=True))
+    # Interventions, then zones: the lock order of zone writes (services.py), so a concurrent edit cannot deadlock.
+    list(interventions.select_for_update(of=("self",)).order_by("id").values_list("id", flat=True))
     touched = set(ZoneCommune.objects.filter(zone__intervention__in=interventions)
                   .values_list("commune_id", flat=True))
     deleted = {"zones": Zone.objects.filter(intervention__in=interventions).delete()[1].get("zones.Zone", 0)}
