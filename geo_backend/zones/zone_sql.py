@@ -19,13 +19,16 @@ def commune_pieces_sql(zones_sql: str) -> str:
     share of the commune's area that piece covers. The one rule for saving and previewing."""
     return f"""
         SELECT z.id AS zone_id, c.id AS commune_id, LEAST(1.0, x.area_km2 / c.area_km2) AS share, x.area_km2, x.piece
-        FROM ({zones_sql}) z
+        -- The zone's own area once per zone (OFFSET 0 keeps it from being recomputed for each commune: for a
+        -- country-wide zone that was 45 ms times 700 communes).
+        FROM (SELECT zz.id, zz.edition_id, zz.geom, musoya_area_km2(zz.geom) AS area_km2
+              FROM ({zones_sql}) zz OFFSET 0) z
         JOIN regions_adminunit c ON c.edition_id = z.edition_id AND c.level = 3 AND ST_Intersects(z.geom, c.geom)
         CROSS JOIN LATERAL (
           SELECT ST_Multi(ST_CollectionExtract(ST_Intersection(z.geom, c.geom), 3)) AS piece
         ) p
         CROSS JOIN LATERAL (SELECT p.piece, musoya_area_km2(p.piece) AS area_km2) x
-        WHERE x.area_km2 > 0 AND x.area_km2 >= {MIN_PIECE_SHARE_OF_ZONE} * musoya_area_km2(z.geom)
+        WHERE x.area_km2 > 0 AND x.area_km2 >= {MIN_PIECE_SHARE_OF_ZONE} * z.area_km2
     """
 
 
