@@ -20,29 +20,39 @@ from django.contrib.gis.geos import GEOSGeometry
 from geo_backend.common.errors import DomainError
 
 # Edges crossing each other that an automatic repair untangles (a hand-drawn bow-tie has 1; about 20,000 take a
-# second). Estimated from a fixed sample of edges, so that the estimate itself stays cheap.
+# second). Estimated from a fixed sample, so that the estimate itself stays cheap whatever the geometry.
 MAX_REPAIR_CROSSINGS = 5_000
-# Pairs of edges whose bounding boxes overlap: above this, even counting the crossings would be slow.
+# Pairs of edges whose bounding boxes overlap (what noding the edges costs): a tidy outline has about 3 per edge.
 MAX_REPAIR_EDGE_PAIRS = 2_000_000
-SAMPLED_EDGES = 256
+SAMPLED_EDGES = 256  # edges whose neighbours are counted
+CHECKS_PER_EDGE = 64  # of those neighbours, how many are tested for a crossing
 EQUAL_AREA = 6933  # WGS 84 / NSIDC EASE-Grid 2.0 Global: areas in m², valid over Mali
 AREA_TOLERANCE = 1e-9  # relative: below this, two areas are the same (floating-point noise)
 _POINT = re.compile(r"\[(-?[\d.e+-]+) (-?[\d.e+-]+)\]")
 
 
 def _refuse_costly_repair(geom: shapely.MultiPolygon) -> None:
+    """Refuses a geometry whose repair would be slow, from an estimate made on evenly spaced edges: how many pairs
+    of edges have overlapping boxes, and what share of those pairs cross. Costs at most SAMPLED_EDGES box queries
+    and SAMPLED_EDGES × CHECKS_PER_EDGE crossing tests, however tangled the geometry."""
     rings = [ring for part in geom.geoms for ring in (part.exterior, *part.interiors)]
     starts = np.concatenate([np.asarray(ring.coords)[:-1, :2] for ring in rings])
     ends = np.concatenate([np.asarray(ring.coords)[1:, :2] for ring in rings])
     edges = shapely.linestrings(np.stack([starts, ends], axis=1))
     tree = shapely.STRtree(edges)
-    sample = edges[np.linspace(0, len(edges) - 1, min(SAMPLED_EDGES, len(edges))).astype(int)]
+    sample = np.linspace(0, len(edges) - 1, min(SAMPLED_EDGES, len(edges))).astype(int)
+    pairs = crossings = 0.0
+    for index in sample:
+        neighbours = tree.query(edges[index])
+        checked = neighbours[::max(1, len(neighbours) // CHECKS_PER_EDGE)]
+        pairs += len(neighbours)
+        if len(checked):
+            crossings += len(neighbours) * shapely.crosses(edges[index], edges[checked]).mean()
     scale = len(edges) / len(sample) / 2  # each pair is seen from both of its edges
-    pairs = sum(len(tree.query(edge)) for edge in sample) * scale
+    pairs, crossings = pairs * scale, crossings * scale
     if pairs > MAX_REPAIR_EDGE_PAIRS:
         _refuse_repair("ses bords sont trop nombreux et trop enchevêtrés",
                        "its edges are too many and too entangled", estimated_edge_pairs=round(pairs))
-    crossings = tree.query(sample, predicate="crosses").shape[1] * scale
     if crossings > MAX_REPAIR_CROSSINGS:
         _refuse_repair(f"ses bords se croisent en trop d'endroits (environ {crossings:.0f})",
                        f"its edges cross in too many places (about {crossings:.0f})",
@@ -121,22 +131,27 @@ def _repair_part(part: shapely.Polygon, number: int, parts: int, notes: list[dic
     return shell.difference(shapely.union_all(holes)) if holes else shell
 
 
-def _overlap_note(fixed: list, notes: list[dict]) -> None:
-    tree = shapely.STRtree(fixed)
-    left, right = tree.query(fixed, predicate="intersects")
-    overlapping = sorted({(int(i), int(j)) for i, j in zip(left, right, strict=True)
-                          if i < j and fixed[i].intersection(fixed[j]).area > 0})
-    if not overlapping:
-        return
-    overlap = sum(_km2(fixed[i].intersection(fixed[j])) for i, j in overlapping)
-    names = ", ".join(f"{i + 1} et {j + 1}" for i, j in overlapping[:10])
-    names_en = ", ".join(f"{i + 1} and {j + 1}" for i, j in overlapping[:10])
-    more = " …" if len(overlapping) > 10 else ""
+def _overlap_note(fixed: list, united, notes: list[dict]) -> None:
+    """A note when parts overlapped: the area their union no longer counts twice, and the first pairs concerned."""
+    counted_twice = sum(part.area for part in fixed) - united.area
+    if counted_twice <= AREA_TOLERANCE * united.area:
+        return  # parts that only share edges or corners: nothing was counted twice
+    left, right = shapely.STRtree(fixed).query(fixed, predicate="intersects")
+    pairs = []
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        if i < j and fixed[i].intersection(fixed[j]).area > 0:
+            pairs.append((i + 1, j + 1))
+            if len(pairs) > 10:
+                break
+    more = " …" if len(pairs) > 10 else ""
+    names_fr = ", ".join(f"{i} et {j}" for i, j in pairs[:10]) + more
+    names_en = ", ".join(f"{i} and {j}" for i, j in pairs[:10]) + more
+    overlap = _km2(shapely.GeometryCollection(fixed)) - _km2(united)  # one projection for all the parts
     notes.append(_note(
         "parts_merged",
-        f"Des parties de la zone se chevauchaient (parties {names}{more}) : elles ont été réunies, et leur "
-        f"surface commune ({overlap:.2f} km²) est comptée une seule fois.",
-        f"Parts of the zone overlapped (parts {names_en}{more}): they were united, and their common area "
+        f"Des parties de la zone se chevauchaient (parties {names_fr}) : elles ont été réunies, et leur surface "
+        f"commune ({overlap:.2f} km²) est comptée une seule fois.",
+        f"Parts of the zone overlapped (parts {names_en}): they were united, and their common area "
         f"({overlap:.2f} km²) is counted once."))
 
 
@@ -147,8 +162,8 @@ def repair_meaning(geom: shapely.MultiPolygon) -> tuple[shapely.Geometry, list[d
     notes: list[dict] = []
     parts = list(geom.geoms)
     fixed = [_repair_part(part, number, len(parts), notes) for number, part in enumerate(parts, 1)]
-    _overlap_note(fixed, notes)
     repaired = shapely.union_all(fixed)
+    _overlap_note(fixed, repaired, notes)
     if not notes:
         # Invalid only in form (parts sharing an edge, a ring touching itself, holes touching): same area.
         reason = shapely.is_valid_reason(geom)
