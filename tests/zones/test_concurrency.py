@@ -55,16 +55,17 @@ class Gate:
                            [list(pids)])
             return {pids[row[0]] for row in cursor.fetchall()}
 
-    def settle_then_release(self) -> None:
+    def settle_then_release(self) -> bool:
+        """Waits until no write can move on by itself, then releases them all; False if that never happened."""
         deadline = time.monotonic() + SETTLE_TIMEOUT_S
-        while time.monotonic() < deadline:
+        settled = set()
+        while settled != set(self.names) and time.monotonic() < deadline:
+            time.sleep(0.02)
             settled = {name for name in self.names if self.paused[name].is_set() or self.finished[name].is_set()}
             if len(self.backend) == len(self.names):
                 settled |= self._waiting_for_a_lock()
-            if settled == set(self.names):
-                break
-            time.sleep(0.02)
         self.release.set()
+        return settled == set(self.names)
 
 
 def run_together(tasks: dict) -> dict:
@@ -86,10 +87,11 @@ def run_together(tasks: dict) -> dict:
     threads = [threading.Thread(target=run, args=item) for item in tasks.items()]
     for thread in threads:
         thread.start()
-    gate.settle_then_release()
+    settled = gate.settle_then_release()
     for thread in threads:
         thread.join(SETTLE_TIMEOUT_S)
     assert not any(thread.is_alive() for thread in threads)
+    assert settled, f"the writes never all reached their pause point or a lock wait: {outcomes}"
     return outcomes
 
 
