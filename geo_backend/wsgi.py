@@ -12,5 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geo_backend.settings.base")
 django_application = get_wsgi_application()
 
 from dashboards.app import DASHBOARD_PREFIX, create_dash_app  # noqa: E402  (needs Django set up first)
+from geo_backend.common.statement_timeout import read_only_app  # noqa: E402
 
-application = DispatcherMiddleware(django_application, {DASHBOARD_PREFIX: create_dash_app().server})
+# The dashboard only reads (its callbacks are POSTs, but read): the web read time limit applies to its queries.
+application = DispatcherMiddleware(django_application, {DASHBOARD_PREFIX: read_only_app(create_dash_app().server)})

@@ -69,7 +69,7 @@ def aim_extra(median: float, aim: float) -> dict:
 def coverage_rebuild(options: Options) -> Result:
     """Seconds of coverage_atoms_rebuild() (every commune), inside a transaction that is rolled back.
 
-    While it runs the atoms table is locked (TRUNCATE): coverage requests elsewhere wait. No warm-up run.
+    While it runs, the communes already rebuilt stay locked until the rollback: zone saves there wait. No warm-up.
     """
     require_demo()
     times, counts = [], []

@@ -2,20 +2,38 @@
 
 For each commune, the borders of the zone pieces inside it are noded and polygonised into faces; each face is
 labelled with the zones that contain a point inside it. Faces no zone covers (holes) are dropped.
+
+Concurrency. Two transactions refreshing one commune at the same moment would each build its atoms from the pieces
+they see (their own, not the other's uncommitted ones), and both insert: overlapping atoms, counted twice. So a
+refresh first takes a transaction-scoped advisory lock per commune, in commune id order (the last step of the lock
+order written in zones/services.py), released at commit. Under READ COMMITTED (Django's default) each statement
+reads a fresh snapshot, so the statements that follow the lock see everything the previous holder committed.
+
+Bounded work. Atoms are built in batches of communes (a bounded number of zone pieces per statement), and each
+statement runs with its own memory budget (work_mem) and time limit: one statement over every commune once grew a
+database backend to 22.9 GB.
 """
 import contextlib
 import contextvars
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 
 # Inside coverage_atoms_deferred(), refreshes are collected and done once at the end (bulk loads, the demo).
 _deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("coverage_atoms_deferred", default=None)
 
+# The advisory-lock namespace of "the coverage atoms of commune N" (two-key form: namespace, commune id).
+ATOMS_LOCK_NAMESPACE = 0x4D41  # "MA"
+
+# progress(communes done, communes in all, atoms written so far)
+Progress = Callable[[int, int, int], None]
+
 ATOMS_SQL = """
 WITH pieces AS (
   SELECT zc.commune_id, zc.zone_id, zc.geom
   FROM zones_zonecommune zc
-  WHERE {where}
+  WHERE zc.commune_id = ANY(%s)
 ), noded AS (
   SELECT commune_id, ST_Union(ST_Boundary(geom)) AS lines FROM pieces GROUP BY commune_id
 ), polygonised AS (
@@ -30,31 +48,84 @@ WITH pieces AS (
   SELECT *, ST_Distance(inner_point, ST_Boundary(geom)) > 1e-7 AND ST_Contains(geom, inner_point) AS fat
   FROM faces
 ), labelled AS (
-  SELECT f.face_id, f.commune_id, f.geom, array_agg(p.zone_id ORDER BY p.zone_id) AS zone_ids
+  -- Grouped by the face number alone (not by its geometry, which would sort geometries).
+  SELECT f.face_id, array_agg(p.zone_id ORDER BY p.zone_id) AS zone_ids
   FROM classified f
   JOIN pieces p ON p.commune_id = f.commune_id AND p.geom && f.geom
    AND CASE WHEN f.fat THEN ST_Intersects(p.geom, f.inner_point)
             ELSE ST_Area(ST_Intersection(p.geom, f.geom)) > 0.5 * ST_Area(f.geom) END
-  GROUP BY f.face_id, f.commune_id, f.geom
+  GROUP BY f.face_id
 )
 INSERT INTO analytics_coverageatom (commune_id, zone_ids, area_km2, geom)
-SELECT commune_id, zone_ids, musoya_area_km2(geom), ST_Multi(geom)
-FROM labelled
-WHERE musoya_area_km2(geom) > 1e-9
+SELECT f.commune_id, l.zone_ids, musoya_area_km2(f.geom), ST_Multi(f.geom)
+FROM labelled l JOIN classified f USING (face_id)
+WHERE musoya_area_km2(f.geom) > 1e-9
 """
 
 
-@transaction.atomic
-def coverage_atoms_rebuild() -> int:
-    """Recomputes the atoms of every commune; returns how many atoms there are."""
+def _bound_statements(cursor) -> None:
+    """Until the transaction ends: a memory budget per sort or hash, and a time limit per statement. A tighter
+    limit already set (a web request's) is kept."""
+    cursor.execute(
+        "SELECT set_config('work_mem', %s, true),"
+        " set_config('statement_timeout', CASE WHEN current_setting('statement_timeout') IN ('0', '0ms')"
+        " THEN %s ELSE current_setting('statement_timeout') END, true)",
+        [settings.COVERAGE_WORK_MEM, f"{settings.COVERAGE_STATEMENT_TIMEOUT_MS}ms"])
+
+
+def _lock_communes(cursor, commune_ids: list[int]) -> None:
+    """Transaction-scoped locks on the communes' atoms, one statement each so that they are taken in id order."""
+    cursor.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
+                       [(ATOMS_LOCK_NAMESPACE, commune_id) for commune_id in sorted(commune_ids)])
+
+
+def _batches(cursor, commune_ids: list[int]) -> list[list[int]]:
+    """The communes in id order, cut into runs of at most COVERAGE_BATCH_PIECES zone pieces and
+    COVERAGE_BATCH_COMMUNES communes (a commune with more pieces than that is a batch of its own)."""
+    cursor.execute(
+        "SELECT c.id, (SELECT count(*) FROM zones_zonecommune zc WHERE zc.commune_id = c.id)"
+        " FROM unnest(%s::bigint[]) AS c(id) ORDER BY c.id", [commune_ids])
+    batches, current, pieces = [], [], 0
+    for commune_id, count in cursor.fetchall():
+        if current and (pieces + count > settings.COVERAGE_BATCH_PIECES
+                        or len(current) >= settings.COVERAGE_BATCH_COMMUNES):
+            batches.append(current)
+            current, pieces = [], 0
+        current.append(commune_id)
+        pieces += count
+    return [*batches, current] if current else batches
+
+
+def _refresh_batch(cursor, batch: list[int]) -> int:
+    cursor.execute("DELETE FROM analytics_coverageatom WHERE commune_id = ANY(%s)", [batch])
+    cursor.execute(ATOMS_SQL, [batch])
+    return cursor.rowcount
+
+
+def coverage_atoms_rebuild(*, progress: Progress | None = None) -> int:
+    """Recomputes the atoms of every commune that has zone pieces or atoms; returns how many atoms there are.
+
+    Each batch of communes is its own transaction (a savepoint when called inside one): locks are held briefly,
+    every commune is consistent at every moment, and an interruption loses at most the batch in progress.
+    """
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE analytics_coverageatom")
-        cursor.execute(ATOMS_SQL.format(where="TRUE"))
-        return cursor.rowcount
+        cursor.execute("SELECT commune_id FROM zones_zonecommune UNION SELECT commune_id FROM analytics_coverageatom")
+        communes = sorted(row[0] for row in cursor.fetchall())
+        batches = _batches(cursor, communes)
+    done = atoms = 0
+    for batch in batches:
+        with transaction.atomic(), connection.cursor() as cursor:
+            _bound_statements(cursor)
+            _lock_communes(cursor, batch)
+            atoms += _refresh_batch(cursor, batch)
+        done += len(batch)
+        if progress:
+            progress(done, len(communes), atoms)
+    return atoms
 
 
 @contextlib.contextmanager
-def coverage_atoms_deferred():
+def coverage_atoms_deferred(*, progress: Progress | None = None):
     """Collects the communes to refresh while many zones are written, then refreshes each of them once."""
     pending: set = set()
     token = _deferred.set(pending)
@@ -62,12 +133,13 @@ def coverage_atoms_deferred():
         yield
     finally:
         _deferred.reset(token)
-    coverage_atoms_refresh(pending)
+    coverage_atoms_refresh(pending, progress=progress)
 
 
 @transaction.atomic
-def coverage_atoms_refresh(commune_ids) -> int:
-    """Recomputes the atoms of the given communes only (those a created, changed or deleted zone touches)."""
+def coverage_atoms_refresh(commune_ids: Iterable[int], *, progress: Progress | None = None) -> int:
+    """Recomputes the atoms of the given communes only (those a created, changed or deleted zone touches), in the
+    caller's transaction, in batches; returns how many atoms were written."""
     ids = sorted(set(commune_ids))
     pending = _deferred.get()
     if pending is not None:
@@ -75,7 +147,13 @@ def coverage_atoms_refresh(commune_ids) -> int:
         return 0
     if not ids:
         return 0
+    atoms = done = 0
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM analytics_coverageatom WHERE commune_id = ANY(%s)", [ids])
-        cursor.execute(ATOMS_SQL.format(where="zc.commune_id = ANY(%s)"), [ids])
-        return cursor.rowcount
+        _bound_statements(cursor)
+        _lock_communes(cursor, ids)
+        for batch in _batches(cursor, ids):
+            atoms += _refresh_batch(cursor, batch)
+            done += len(batch)
+            if progress:
+                progress(done, len(ids), atoms)
+    return atoms

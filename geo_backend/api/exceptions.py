@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from geo_backend.common.errors import DomainError
+from geo_backend.common.statement_timeout import database_refusal
 
 logger = logging.getLogger("musoya.api")
 
@@ -36,6 +37,7 @@ def exception_handler(exc, context):
 
 
 def _error_response(exc, context):
+    exc = database_refusal(exc) or exc  # a statement past its time limit (503), a write conflict (409)
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, Http404):

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "geo_backend.web.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A time limit on every SQL statement of the request (WEB_STATEMENT_TIMEOUT_MS), before anything queries.
+    "geo_backend.common.statement_timeout.StatementTimeoutMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +126,20 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 # estimates) and never pays back on these short queries: turn it off for our connections.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# No statement may run unbounded. Web requests: a time limit per statement, by request class (reads: GET, HEAD,
+# OPTIONS; writes: the others), set by geo_backend.common.statement_timeout.StatementTimeoutMiddleware; when it
+# fires, the API answers 503 "database_timeout". Commands (loads, rebuild_coverage, seed_demo) are not web
+# requests and are not cut by these; their heavy statements are bounded by the coverage budget below. 0 = no limit.
+WEB_STATEMENT_TIMEOUT_MS = {
+    "read": env.int("WEB_READ_STATEMENT_TIMEOUT_MS", default=20_000),
+    "write": env.int("WEB_WRITE_STATEMENT_TIMEOUT_MS", default=30_000),
+}
+# Coverage atoms are built in batches of communes (at most this many zone pieces, or communes, per statement),
+# each statement with this memory budget per sort or hash and this time limit (when no tighter one is set).
+COVERAGE_BATCH_PIECES = env.int("COVERAGE_BATCH_PIECES", default=2_000)
+COVERAGE_BATCH_COMMUNES = env.int("COVERAGE_BATCH_COMMUNES", default=50)
+COVERAGE_WORK_MEM = env("COVERAGE_WORK_MEM", default="64MB")
+COVERAGE_STATEMENT_TIMEOUT_MS = env.int("COVERAGE_STATEMENT_TIMEOUT_MS", default=600_000)
 if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("Musoya needs PostgreSQL with PostGIS: DATABASE_URL must start with postgis://")
 

@@ -1,9 +1,11 @@
 """Validation of a zone geometry sent by a person (API or form), before anything touches the database.
 
 The checks run on the raw GeoJSON first, because GEOS refuses or silently misreads some mistakes (open rings,
-3D positions), and a person deserves to be told which one they made. Each refusal is a DomainError with a
-stable code and a message in French and English; each automatic fix is reported as a "repair" note.
-The exact clip against Mali's boundary happens later, in the database: here only a cheap bounding-box check.
+positions that are not numbers), and a person deserves to be told which one they made. Each refusal is a
+DomainError with a stable code and a message in French and English; each automatic fix is reported as a "repair"
+note (the API answer and the editor show them). The size is bounded (vertices, parts) before any geometry work, so
+that no request can keep a worker busy for minutes. The exact clip against Mali's boundary happens later, in the
+database: here only a cheap bounding-box check.
 """
 import json
 import math
@@ -11,13 +13,18 @@ import re
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+import shapely
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.gdal.error import GDALException, SRSException
-from django.contrib.gis.geos import GeometryCollection, MultiPolygon, Polygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
 from geo_backend.common.errors import DomainError
 
+from .geometry_repair import repair_meaning
+
 MAX_VERTICES = 50_000
+# Parts of a MultiPolygon: a zone of 500 separate places is already unusual; 9,000 parts took 18.6 s to clip.
+MAX_PARTS = 500
 MALI_BOUNDS = (-12.3, 10.1, 4.3, 25.0)  # lon_min, lat_min, lon_max, lat_max (country extent, approx.)
 WGS84 = 4326
 
@@ -57,9 +64,15 @@ def parse_zone_geometry(data) -> ParsedGeometry:
     if gtype not in ("Polygon", "MultiPolygon") or "coordinates" not in geometry:
         _invalid_json(f"type inconnu ou coordonnées absentes ({gtype[:40]!r})",
                       f"unknown type or no coordinates ({gtype[:40]!r})")
-    polygons = _check_coordinates(gtype, geometry["coordinates"])
+    polygons, dimensions = _check_coordinates(gtype, geometry["coordinates"])
     geom = MultiPolygon(*(Polygon(*rings) for rings in polygons))
     repairs = []
+    if dimensions > 2:
+        repairs.append({"code": "altitude_dropped",
+                        "fr": "Les altitudes (3e coordonnée des positions, des fichiers GPS ou KML) ont été ignorées : "
+                              "la zone est enregistrée en 2D (longitude, latitude).",
+                        "en": "The elevations (third coordinate of the positions, from GPS or KML files) were dropped: "
+                              "the zone is stored in 2D (longitude, latitude)."})
     if crs is not None:
         srid = _crs_srid(crs)
         if srid != WGS84:
@@ -70,8 +83,8 @@ def parse_zone_geometry(data) -> ParsedGeometry:
     geom.srid = WGS84
     _check_extent(geom, crs_named=crs is not None)
     if not geom.valid:
-        geom, note = _repair(geom)
-        repairs.append(note)
+        geom, notes = _repair(geom)
+        repairs.extend(notes)
     return ParsedGeometry(geom=geom, repairs=repairs)
 
 
@@ -111,12 +124,15 @@ def _unwrap(data: dict) -> tuple[dict, object]:
     return data, crs
 
 
-def _check_coordinates(gtype: str, coordinates) -> list[list[list[tuple[float, float]]]]:
-    """Walk the raw coordinates: structure, size, numbers in 2D, emptiness, closed rings. Returns polygons of rings."""
+def _check_coordinates(gtype: str, coordinates) -> tuple[list[list[list[tuple[float, float]]]], int]:
+    """Walk the raw coordinates: structure, size, numbers, emptiness, closed rings. Returns polygons of rings (in
+    2D) and the most numbers a position had (3 when altitudes were dropped)."""
     if not isinstance(coordinates, list):
         _invalid_json("« coordinates » doit être une liste", '"coordinates" must be a list')
     polygons = [coordinates] if gtype == "Polygon" else coordinates
-    out, count = [], 0
+    if len(polygons) > MAX_PARTS:
+        _too_many_parts(len(polygons))
+    out, count, dimensions = [], 0, 2
     for polygon in polygons:
         if not isinstance(polygon, list) or not all(isinstance(ring, list) for ring in polygon):
             _invalid_json("chaque polygone doit être une liste d'anneaux", "each polygon must be a list of rings")
@@ -129,6 +145,7 @@ def _check_coordinates(gtype: str, coordinates) -> list[list[list[tuple[float, f
                     f"The zone has too many vertices (more than {MAX_VERTICES}). Simplify it (for instance with "
                     "QGIS's Simplify tool) and send it again.", max_vertices=MAX_VERTICES)
         out.append([[_position(p) for p in ring] for ring in polygon])
+        dimensions = max([dimensions, *(len(p) for ring in polygon for p in ring)])
     if count == 0 or any(not rings for rings in out):
         _refuse("geometry_empty", "La géométrie est vide : dessinez la zone avant de l'envoyer.",
                 "The geometry is empty: draw the zone before sending it.")
@@ -140,18 +157,21 @@ def _check_coordinates(gtype: str, coordinates) -> list[list[list[tuple[float, f
                         "répéter la première.",
                         "A polygon ring is not closed: it needs at least 4 positions and the last one must repeat "
                         "the first.", polygon=p_index, ring=r_index, positions=len(ring))
-    return out
+    return out, dimensions
+
+
+def _too_many_parts(parts: int) -> NoReturn:
+    _refuse("geometry_too_many_parts",
+            f"La zone compte trop de parties séparées ({parts} ; au plus {MAX_PARTS}). Regroupez-les (par exemple "
+            "avec l'outil « Regrouper » de QGIS) ou envoyez-les en plusieurs zones.",
+            f"The zone has too many separate parts ({parts}; at most {MAX_PARTS}). Merge them (for instance with "
+            "QGIS's Dissolve tool) or send them as several zones.", parts=parts, max_parts=MAX_PARTS)
 
 
 def _position(position) -> tuple[float, float]:
+    """[longitude, latitude], from a position that may also carry an altitude (GPS, KML), dropped here."""
     if not isinstance(position, list) or len(position) < 2:
         _invalid_json("une position doit être [longitude, latitude]", "a position must be [longitude, latitude]")
-    if len(position) > 2:
-        _refuse("geometry_3d",
-                "Les coordonnées en 3D (avec altitude) ne sont pas acceptées : envoyez des positions en 2D "
-                "[longitude, latitude].",
-                "3D coordinates (with elevation) are not accepted: send 2D [longitude, latitude] positions.",
-                position=position[:4])
     try:
         # bool is an int subclass and would be read as 0/1: refuse it explicitly.
         if any(isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) for v in position):
@@ -226,26 +246,19 @@ def _check_extent(geom: MultiPolygon, crs_named: bool):
                 extent=[xmin, ymin, xmax, ymax])
 
 
-def _repair(geom: MultiPolygon) -> tuple[MultiPolygon, dict]:
-    """make_valid(), keeping only the polygonal parts (a bow-tie becomes two triangles, stray lines are dropped)."""
+def _repair(geom: MultiPolygon) -> tuple[MultiPolygon, list[dict]]:
+    """Repairs to what the person meant (see geometry_repair), then checks the result is still a usable area."""
     reason = geom.valid_reason
-    fixed = geom.make_valid()
-    if isinstance(fixed, GeometryCollection) and not isinstance(fixed, MultiPolygon):
-        parts = [part for part in fixed if isinstance(part, Polygon | MultiPolygon) and not part.empty]
-        fixed = parts[0] if parts else None
-        for part in parts[1:]:
-            fixed = fixed.union(part)
-    if isinstance(fixed, Polygon):
-        fixed = MultiPolygon(fixed)
+    fixed, notes = repair_meaning(shapely.from_wkb(bytes(geom.wkb)))
+    if not fixed.is_empty and fixed.geom_type in ("Polygon", "MultiPolygon"):
+        fixed = GEOSGeometry(memoryview(shapely.to_wkb(fixed)), srid=WGS84)
+        fixed = MultiPolygon(fixed, srid=WGS84) if isinstance(fixed, Polygon) else fixed
     if not isinstance(fixed, MultiPolygon) or fixed.empty or not fixed.valid:
         _refuse("geometry_invalid_unrepairable",
                 f"La géométrie n'est pas valide ({reason}) et ne peut pas être corrigée en une surface. "
                 "Redessinez la zone sans que ses bords se croisent.",
                 f"The geometry is not valid ({reason}) and cannot be repaired into an area. "
                 "Redraw the zone without its edges crossing.", reason=reason)
-    fixed.srid = WGS84
-    return fixed, {"code": "made_valid",
-                   "fr": f"La géométrie n'était pas valide ({reason}) et a été corrigée automatiquement : "
-                         "vérifiez la zone sur la carte.",
-                   "en": f"The geometry was not valid ({reason}) and was repaired automatically: "
-                         "check the zone on the map."}
+    if len(fixed) > MAX_PARTS:
+        _too_many_parts(len(fixed))
+    return fixed, notes

@@ -257,33 +257,30 @@ def intervention_list(audience: Audience, filters: InterventionFilters, *, limit
 def zone_preview(*, edition, method: str, geometry=None, unit_pcodes=None, locality_pcode=None,
                  radius_km=None) -> dict:
     """What a zone would be, without saving it: its geometry (clipped to Mali), area and the communes it touches
-    with the share of each. Validation errors are the same as when saving."""
-    from .zone_sql import outside_mali, zone_geometry_sql
+    with the share of each, cut by the same rule as saving (zone_sql.commune_pieces_sql). Validation errors are
+    the same as when saving."""
+    from .zone_sql import commune_pieces_sql, outside_mali, zone_geometry_sql
 
     sql, params, repairs, _unit_ids, _locality = zone_geometry_sql(
         edition=edition, method=method, geometry=geometry, unit_pcodes=unit_pcodes,
         locality_pcode=locality_pcode, radius_km=radius_km)
+    pieces = commune_pieces_sql("SELECT NULL::bigint AS id, %s::bigint AS edition_id, zone.geom FROM zone")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH zone AS (SELECT {sql} AS geom)
+            WITH zone AS (SELECT {sql} AS geom), pieces AS ({pieces})
             SELECT ST_IsEmpty(zone.geom), ST_AsGeoJSON(zone.geom, %s)::text, musoya_area_km2(zone.geom),
-                   (SELECT coalesce(json_agg(json_build_object('pcode', x.pcode, 'name', x.name,
-                                                               'share', round(x.share::numeric, 4))
-                                             ORDER BY x.pcode), '[]'::json)::text
-                    FROM (SELECT c.pcode, c.name, c.area_km2 AS commune_km2,
-                                 musoya_area_km2(ST_Intersection(zone.geom, c.geom)) / c.area_km2 AS share
-                          FROM regions_adminunit c
-                          WHERE c.edition_id = %s AND c.level = 3 AND ST_Intersects(c.geom, zone.geom)) x
-                    WHERE x.share * 1e6 > 1e-6
-                      AND x.share * x.commune_km2 >= 1e-4 * musoya_area_km2(zone.geom))
+                   (SELECT coalesce(json_agg(json_build_object('pcode', c.pcode, 'name', c.name, 'share', p.share)
+                                             ORDER BY c.pcode), '[]'::json)::text
+                    FROM pieces p JOIN regions_adminunit c ON c.id = p.commune_id)
             FROM zone
             """,
-            [*params, GEOJSON_PRECISION, edition.id],
+            [*params, edition.id, GEOJSON_PRECISION],
         )
         empty, geometry_json, area_km2, communes_json = cursor.fetchone()
     if empty:
         raise outside_mali()
+    # Shares rounded as the saved zone's answer rounds them (api_views.zone_response).
+    communes = [{**commune, "share": round(commune["share"], 4)} for commune in json.loads(communes_json)]
     return {"type": "Feature", "geometry": json.loads(geometry_json),
-            "properties": {"area_km2": round(area_km2, 3), "communes": json.loads(communes_json),
-                           "repairs": repairs}}
+            "properties": {"area_km2": round(area_km2, 3), "communes": communes, "repairs": repairs}}

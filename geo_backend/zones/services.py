@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geo_backend.analytics.services import coverage_atoms_refresh
-from geo_backend.common.errors import DomainError, refuse_fields_outside
+from geo_backend.common.errors import DomainError, NotFound, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import (
     Audience,
@@ -18,7 +18,7 @@ from geo_backend.organisations.models import Organisation
 from geo_backend.regions.selectors import edition_resolve
 
 from .models import Intervention, Zone, ZoneCommune
-from .zone_sql import outside_mali, zone_geometry_sql
+from .zone_sql import coarse_geometry_sql, commune_pieces_sql, outside_mali, zone_geometry_sql
 
 INTERVENTION_M2M = ("themes", "action_kinds", "target_groups", "funders", "partners")
 EDITOR_FIELDS = {
@@ -91,7 +91,8 @@ def intervention_update(*, audience: Audience, intervention: Intervention, expec
 def intervention_delete(*, audience: Audience, intervention: Intervention, expected_version: int) -> None:
     require_intervention_editor(audience, organisation_id=intervention.organisation_id,
                                 declared_by_network_id=intervention.declared_by_network_id)
-    version_bump(Intervention, pk=intervention.pk, expected_version=expected_version)
+    version_bump(Intervention, pk=intervention.pk, expected_version=expected_version)  # lock order: see Zones
+    _lock_zones(intervention.pk)
     touched = list(ZoneCommune.objects.filter(zone__intervention=intervention).values_list("commune_id", flat=True))
     intervention.delete()  # its zones and their commune pieces go with it (cascade)
     coverage_atoms_refresh(touched)
@@ -143,61 +144,85 @@ def intervention_reject(*, audience: Audience, intervention: Intervention, expec
 
 
 # --- Zones -------------------------------------------------------------------------------------------------
+#
+# Lock order. Every write that touches zones takes its locks in this one order, so that two writes never wait for
+# each other in a circle (a deadlock, which PostgreSQL breaks by failing one of them: an error 500 before):
+#   1. the intervention's row (_lock_intervention, or the UPDATE of version_bump on the intervention);
+#   2. its zones' rows, by id (version_bump on one zone, or _lock_zones for all of them);
+#   3. the coverage atoms of the communes touched, by commune id (advisory locks, analytics/services.py).
+# A write that waited for a concurrent delete of its intervention finds it gone and answers 404.
+
+_WRITE_ZONE_SQL = """
+WITH zone AS (SELECT {geometry} AS geom),
+pieces AS ({pieces}),
+written AS ({write} RETURNING zones_zone.id),
+stored AS (
+  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom)
+  SELECT written.id, pieces.commune_id, pieces.share, pieces.area_km2, pieces.piece FROM written, pieces
+  RETURNING commune_id
+)
+SELECT (SELECT id FROM written), ARRAY(SELECT commune_id FROM stored)
+"""
+_COARSE_FROM_PIECES = coarse_geometry_sql("SELECT commune_id FROM pieces")
+_INSERT_ZONE = f"""
+  INSERT INTO zones_zone (intervention_id, edition_id, method, label, locality_id, radius_km, geom, coarse_geom,
+                          area_km2, version, created_at, updated_at)
+  SELECT %s, %s, %s, %s, %s, %s, zone.geom, coalesce({_COARSE_FROM_PIECES}, zone.geom), musoya_area_km2(zone.geom),
+         1, now(), now()
+  FROM zone WHERE NOT ST_IsEmpty(zone.geom)
+"""
+_UPDATE_ZONE = f"""
+  UPDATE zones_zone SET geom = zone.geom, coarse_geom = coalesce({_COARSE_FROM_PIECES}, zone.geom),
+                        area_km2 = musoya_area_km2(zone.geom)
+  FROM zone WHERE zones_zone.id = %s AND NOT ST_IsEmpty(zone.geom)
+"""
+
+
+def _lock_intervention(intervention_id: int) -> None:
+    """Step 1 of the lock order; refuses (404) when a concurrent delete removed the intervention meanwhile."""
+    locked = Intervention.objects.select_for_update(no_key=True).filter(pk=intervention_id)
+    if not list(locked.values_list("pk", flat=True)):
+        raise NotFound("intervention_not_found", "Cette intervention n'existe plus : elle vient d'être supprimée.",
+                       "This intervention no longer exists: it has just been deleted.")
+
+
+def _lock_zones(intervention_id: int) -> None:
+    """Step 2 of the lock order, for every zone of an intervention."""
+    list(Zone.objects.select_for_update().filter(intervention_id=intervention_id).order_by("id")
+         .values_list("id", flat=True))
+
+
+def _write_zone(write_sql: str, write_params: list, *, edition_id: int, geometry_sql: str,
+                geometry_params: list) -> tuple[int, set[int]]:
+    """Writes a zone's geometry, area and coarse geometry, and its commune pieces, in one statement (so that no
+    version of the zone without its geometry ever exists, even in its history). Returns the zone's id and the
+    communes of its pieces. Refuses a zone that lies outside the country."""
+    pieces = commune_pieces_sql("SELECT NULL::bigint AS id, %s::bigint AS edition_id, zone.geom FROM zone")
+    sql = _WRITE_ZONE_SQL.format(geometry=geometry_sql, pieces=pieces, write=write_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*geometry_params, edition_id, *write_params])
+        zone_id, communes = cursor.fetchone()
+    if zone_id is None:
+        raise outside_mali()
+    return zone_id, set(communes)
 
 
 def zone_derivatives_refresh(zone_ids: list[int]) -> set[int]:
-    """Recomputes, for the given zones, their area, the communes each touches with the share of the commune it
-    covers (and the piece inside it), and the coarse geometry (union of those communes) that the public sees of a
-    coarse intervention. Returns the communes touched before or after, whose coverage atoms need refreshing."""
+    """Recomputes, for the given stored zones, their area, the communes each touches with the share of the commune
+    it covers (and the piece inside it), and the coarse geometry that the public sees of a coarse intervention.
+    Returns the communes touched before or after, whose coverage atoms need refreshing (rebuild_coverage)."""
+    pieces = commune_pieces_sql("SELECT id, edition_id, geom FROM zones_zone WHERE id = ANY(%s)")
+    coarse = coarse_geometry_sql("SELECT zc.commune_id FROM zones_zonecommune zc WHERE zc.zone_id = z.id")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM zones_zonecommune WHERE zone_id = ANY(%s) RETURNING commune_id", [zone_ids])
         touched = {row[0] for row in cursor.fetchall()}
-        cursor.execute(
-            """
-            INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom)
-            SELECT z.id, c.id, LEAST(1.0, x.area_km2 / c.area_km2), x.area_km2, x.piece
-            FROM zones_zone z
-            JOIN regions_adminunit c ON c.edition_id = z.edition_id AND c.level = 3 AND ST_Intersects(z.geom, c.geom)
-            CROSS JOIN LATERAL (
-              SELECT ST_Multi(ST_CollectionExtract(ST_Intersection(z.geom, c.geom), 3)) AS piece
-            ) p
-            CROSS JOIN LATERAL (SELECT p.piece, musoya_area_km2(p.piece) AS area_km2) x
-            -- A piece under 0.01 percent of the zone is noise from drawing precision along a commune border (a
-            -- metre-wide sliver), not an intervention in that commune.
-            WHERE z.id = ANY(%s) AND x.area_km2 > 1e-6 AND x.area_km2 >= 1e-4 * musoya_area_km2(z.geom)
-            RETURNING commune_id
-            """,
-            [zone_ids],
-        )
+        cursor.execute(f"INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom) "
+                       f"SELECT zone_id, commune_id, share, area_km2, piece FROM ({pieces}) p RETURNING commune_id",
+                       [zone_ids])
         touched |= {row[0] for row in cursor.fetchall()}
-        cursor.execute(
-            """
-            UPDATE zones_zone z SET
-              area_km2 = musoya_area_km2(z.geom),
-              coarse_geom = coalesce(
-                (SELECT ST_Multi(ST_Union(c.web_geom)) FROM zones_zonecommune zc
-                 JOIN regions_adminunit c ON c.id = zc.commune_id WHERE zc.zone_id = z.id),
-                z.geom)
-            WHERE z.id = ANY(%s)
-            """,
-            [zone_ids],
-        )
+        cursor.execute(f"UPDATE zones_zone z SET area_km2 = musoya_area_km2(z.geom), coarse_geom = coalesce({coarse}, "
+                       f"z.geom) WHERE z.id = ANY(%s)", [zone_ids])
     return touched
-
-
-def _refresh_zone_derivatives(zone_id: int) -> None:
-    # Only the communes the zone covered before or covers now need their coverage atoms recomputed.
-    coverage_atoms_refresh(zone_derivatives_refresh([zone_id]))
-
-
-def _store_zone_geometry(zone_id: int, sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE zones_zone SET geom = {sql} WHERE id = %s RETURNING ST_IsEmpty(geom)",
-                       [*params, zone_id])
-        (empty,) = cursor.fetchone()
-    if empty:
-        raise outside_mali()
-    _refresh_zone_derivatives(zone_id)
 
 
 @transaction.atomic
@@ -211,23 +236,14 @@ def zone_create(*, audience: Audience, intervention: Intervention, method: str, 
     sql, params, repairs, unit_ids, locality = zone_geometry_sql(
         edition=edition, method=method, geometry=geometry, unit_pcodes=unit_pcodes,
         locality_pcode=locality_pcode, radius_km=radius_km)
-    with connection.cursor() as cursor:
-        # Insert with a placeholder geometry, then set the real one in SQL (clip, union or buffer).
-        cursor.execute(
-            """
-            INSERT INTO zones_zone (intervention_id, edition_id, method, label, locality_id, radius_km, geom,
-                                    coarse_geom, area_km2, version, created_at, updated_at)
-            VALUES (%s, %s, %s, %s, %s, %s, 'SRID=4326;MULTIPOLYGON EMPTY', 'SRID=4326;MULTIPOLYGON EMPTY', 0, 1,
-                    now(), now())
-            RETURNING id
-            """,
-            [intervention.id, edition.id, method, label, locality.id if locality else None,
-             float(radius_km) if method == Zone.Method.BUFFER else None],
-        )
-        (zone_id,) = cursor.fetchone()
-    _store_zone_geometry(zone_id, sql, params)
+    _lock_intervention(intervention.id)
+    zone_id, communes = _write_zone(
+        _INSERT_ZONE, [intervention.id, edition.id, method, label, locality.id if locality else None,
+                       float(radius_km) if method == Zone.Method.BUFFER else None],
+        edition_id=edition.id, geometry_sql=sql, geometry_params=params)
     zone = Zone.objects.get(pk=zone_id)
     zone.picked_units.set(unit_ids)
+    coverage_atoms_refresh(communes)
     _touch_intervention(intervention)
     return zone, repairs
 
@@ -246,10 +262,17 @@ def zone_update(*, audience: Audience, zone: Zone, expected_version: int, method
                "radius_km": float(radius_km) if method == Zone.Method.BUFFER else None}
     if label is not None:
         changes["label"] = label
+    _lock_intervention(zone.intervention_id)
     version_bump(Zone, pk=zone.pk, expected_version=expected_version, **changes)
-    _store_zone_geometry(zone.pk, sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM zones_zonecommune WHERE zone_id = %s RETURNING commune_id", [zone.pk])
+        left = {row[0] for row in cursor.fetchall()}
+    _zone_id, entered = _write_zone(_UPDATE_ZONE, [zone.pk], edition_id=zone.edition_id, geometry_sql=sql,
+                                    geometry_params=params)
     zone.refresh_from_db()
     zone.picked_units.set(unit_ids)
+    # Only the communes the zone covered before or covers now need their coverage atoms recomputed.
+    coverage_atoms_refresh(left | entered)
     _touch_intervention(zone.intervention)
     return zone, repairs
 
@@ -258,6 +281,7 @@ def zone_update(*, audience: Audience, zone: Zone, expected_version: int, method
 def zone_delete(*, audience: Audience, zone: Zone, expected_version: int) -> None:
     require_intervention_editor(audience, organisation_id=zone.intervention.organisation_id,
                                 declared_by_network_id=zone.intervention.declared_by_network_id)
+    _lock_intervention(zone.intervention_id)
     version_bump(Zone, pk=zone.pk, expected_version=expected_version)
     intervention = zone.intervention
     touched = list(zone.commune_shares.values_list("commune_id", flat=True))

@@ -1,5 +1,6 @@
 """The SQL that turns a zone request (drawn, picked units, or a radius around a locality) into a MultiPolygon
-clipped to Mali. Shared by the services (which store it) and the preview (which only shows it)."""
+clipped to Mali, and the rule that cuts a zone into commune pieces and their shares. Shared by the services (which
+store them) and the preview (which only shows them), so that the two never disagree."""
 from geo_backend.common.errors import DomainError
 from geo_backend.regions.models import AdminUnit, Edition, Locality
 
@@ -7,6 +8,34 @@ from .geometry import parse_zone_geometry
 from .models import Zone
 
 MAX_RADIUS_KM = 100
+# A piece under 0.01 percent of its zone is noise from drawing precision along a commune border (a metre-wide
+# sliver), not an intervention in that commune. Relative to the zone, so that a very small zone keeps its communes.
+MIN_PIECE_SHARE_OF_ZONE = 1e-4
+
+
+def commune_pieces_sql(zones_sql: str) -> str:
+    """SQL selecting (zone_id, commune_id, share, area_km2, piece) for the zones that `zones_sql` selects (columns
+    id, edition_id, geom): each commune of the zone's edition it touches, the piece of the zone inside it, and the
+    share of the commune's area that piece covers. The one rule for saving and previewing."""
+    return f"""
+        SELECT z.id AS zone_id, c.id AS commune_id, LEAST(1.0, x.area_km2 / c.area_km2) AS share, x.area_km2, x.piece
+        -- The zone's own area once per zone (OFFSET 0 keeps it from being recomputed for each commune: for a
+        -- country-wide zone that was 45 ms times 700 communes).
+        FROM (SELECT zz.id, zz.edition_id, zz.geom, musoya_area_km2(zz.geom) AS area_km2
+              FROM ({zones_sql}) zz OFFSET 0) z
+        JOIN regions_adminunit c ON c.edition_id = z.edition_id AND c.level = 3 AND ST_Intersects(z.geom, c.geom)
+        CROSS JOIN LATERAL (
+          SELECT ST_Multi(ST_CollectionExtract(ST_Intersection(z.geom, c.geom), 3)) AS piece
+        ) p
+        CROSS JOIN LATERAL (SELECT p.piece, musoya_area_km2(p.piece) AS area_km2) x
+        WHERE x.area_km2 > 0 AND x.area_km2 >= {MIN_PIECE_SHARE_OF_ZONE} * z.area_km2
+    """
+
+
+def coarse_geometry_sql(commune_ids_sql: str) -> str:
+    """What the public sees of a coarse zone: the union of (the web geometries of) the communes it touches."""
+    return (f"(SELECT ST_Multi(ST_Union(c.web_geom)) FROM regions_adminunit c "
+            f"WHERE c.id IN ({commune_ids_sql}))")
 
 
 def _country_id(edition: Edition) -> int:

@@ -116,6 +116,31 @@ def choose_unit(page, region, cercle, commune):
     page.click("#pick-add")
 
 
+def test_an_imported_zone_is_repaired_and_the_editor_says_what_changed(browser, live_url):
+    """A GPS export: two overlapping parts, with altitudes. The preview and the saved answer both say that the
+    altitudes were dropped and the overlap counted once (issue 11 items 8 and 9)."""
+    editor = browser.new_context(base_url=live_url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = editor.new_page()
+    sign_in(page, "demo-editrice")
+    new_intervention(page, f"Relevé GPS {time.time_ns()}")
+
+    def part(lon, lat):
+        return [[[lon, lat, 301.5], [lon + 0.1, lat, 302.0], [lon + 0.1, lat + 0.1, 300.0], [lon, lat + 0.1, 299.5],
+                 [lon, lat, 301.5]]]
+
+    page.fill("#geojson-import", json.dumps({"type": "MultiPolygon", "coordinates": [part(-6.3, 13.4),
+                                                                                     part(-6.25, 13.45)]}))
+    page.click("#geojson-load")
+    page.click("#zone-preview")
+    page.wait_for_function("document.getElementById('zone-preview-result').textContent.includes('une seule fois')")
+    assert "altitudes" in page.inner_text("#zone-preview-result")
+    page.click("#zone-save")
+    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    messages = page.inner_text("#zone-messages")
+    assert "une seule fois" in messages and "altitudes" in messages
+    editor.close()
+
+
 def saved_zone(page):
     page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
     zones = page.evaluate("""() => { const z = []; musoyaEditorMap.eachLayer(l => {

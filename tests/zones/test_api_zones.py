@@ -113,6 +113,13 @@ def circle(positions: int, lon=-6.25, lat=13.45, radius=0.02) -> dict:
     return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
 
 
+def tangled_ring(positions: int) -> dict:
+    """A ring through scattered points of a 0.1° square near Ségou: its edges cross each other thousands of times."""
+    ring = [[round(-6.3 + 0.1 * (i * 7919 % 997) / 997, 6), round(13.4 + 0.1 * (i * 104729 % 991) / 991, 6)]
+            for i in range(positions)]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
 def segou_ring():
     return factories.SEGOU_SQUARE["coordinates"][0]
 
@@ -126,11 +133,14 @@ BAD_GEOMETRIES = {
                                        "geometry_axis_swapped"),
     "outside Mali (Dakar)": (square(-17.5, 14.65), "geometry_outside_mali"),
     "beyond the border, inside Mali's bounding box (Ouagadougou)": (square(-1.6, 12.3), "geometry_outside_mali"),
-    "3D": ({"type": "Polygon", "coordinates": [[[x, y, 300.0] for x, y in segou_ring()]]}, "geometry_3d"),
     "metres (UTM 30N) without a crs": (
         {"type": "Polygon", "coordinates": [[[797000, 1485000], [808000, 1485000], [808000, 1496000],
                                              [797000, 1496000], [797000, 1485000]]]}, "geometry_crs_unknown"),
     "more than 50,000 vertices": (circle(50_002), "geometry_too_complex"),
+    "more than 500 parts": ({"type": "MultiPolygon", "coordinates": [
+        square(-6.3 + (i % 25) * 0.01, 13.4 + (i // 25) * 0.01, size=0.005)["coordinates"] for i in range(501)]},
+        "geometry_too_many_parts"),
+    "a ring crossing itself thousands of times": (tangled_ring(1000), "geometry_repair_too_complex"),
     "a GeometryCollection": ({"type": "GeometryCollection", "geometries": [factories.SEGOU_SQUARE]},
                              "geometry_collection"),
 }
@@ -157,7 +167,7 @@ def test_a_self_intersecting_zone_is_repaired_and_the_answer_says_so(mali, edito
         "/api/v1/zones/", {"intervention": intervention.id, "method": "drawn", "geometry": bow_tie}, format="json")
     assert response.status_code == 201, response.json()
     repairs = response.json()["properties"]["repairs"]
-    assert [note["code"] for note in repairs] == ["made_valid"]
+    assert [note["code"] for note in repairs] == ["ring_self_intersection"]
     assert repairs[0]["fr"] and repairs[0]["en"]
     zone = Zone.objects.get(pk=response.json()["id"])
     assert zone.geom.valid and zone.geom.num_geom == 2  # the bow-tie's two triangles

@@ -98,12 +98,12 @@ def test_exactly_max_vertices_is_accepted():
     assert result.geom.num_coords == MAX_VERTICES
 
 
-def test_bow_tie_is_repaired_with_a_note():
+def test_bow_tie_is_repaired_with_a_note_saying_where_it_crossed_itself():
     bow_tie = [[X0, Y0], [X0 + 0.5, Y0 + 0.5], [X0 + 0.5, Y0], [X0, Y0 + 0.5], [X0, Y0]]
     result = parse_zone_geometry(polygon(bow_tie))
     assert_valid_result(result)
-    assert [note["code"] for note in result.repairs] == ["made_valid"]
-    assert "Self-intersection" in result.repairs[0]["en"] and "Self-intersection" in result.repairs[0]["fr"]
+    assert [note["code"] for note in result.repairs] == ["ring_self_intersection"]
+    assert "(-6.25000, 13.25000)" in result.repairs[0]["fr"] and "(-6.25000, 13.25000)" in result.repairs[0]["en"]
     assert len(result.geom) == 2  # two triangles
     assert result.geom.area == pytest.approx(0.125)
 
@@ -112,18 +112,19 @@ def test_overlapping_parts_are_merged_by_the_repair():
     data = {"type": "MultiPolygon", "coordinates": [[ring()], [ring(X0 + 0.25, Y0)]]}
     result = parse_zone_geometry(data)
     assert_valid_result(result)
-    assert [note["code"] for note in result.repairs] == ["made_valid"]
+    assert [note["code"] for note in result.repairs] == ["parts_merged"]
     assert result.geom.area == pytest.approx(0.375)
 
 
 def test_repair_keeps_only_polygonal_parts_of_a_collection():
-    # make_valid() turns the dangling spike into a LineString next to the polygons: it must be dropped,
-    # and the polygons (one per part here) unioned back into one MultiPolygon.
+    # A dangling spike encloses no area: it must be dropped, and the polygons (one per part here) kept as one
+    # MultiPolygon.
     spike = [[X0, Y0], [X0 + 0.5, Y0], [X0 + 0.5, Y0 + 0.5], [X0, Y0 + 0.5], [X0, Y0], [X0 - 0.2, Y0 - 0.2], [X0, Y0]]
     data = {"type": "MultiPolygon", "coordinates": [[spike], [ring(X0 + 1, Y0)]]}
     result = parse_zone_geometry(data)
     assert_valid_result(result)
-    assert [note["code"] for note in result.repairs] == ["made_valid"]
+    assert [note["code"] for note in result.repairs] == ["ring_self_intersection"]
+    assert "partie 1" in result.repairs[0]["fr"] and "part 1" in result.repairs[0]["en"]
     assert len(result.geom) == 2
     assert result.geom.area == pytest.approx(0.5)
 
@@ -245,11 +246,6 @@ def test_empty_geometry_is_refused(data):
 ], ids=["open", "three-positions", "empty-hole", "open-hole"])
 def test_ring_not_closed_is_refused(rings):
     refused({"type": "Polygon", "coordinates": rings}, "geometry_ring_not_closed")
-
-
-def test_3d_coordinates_are_refused():
-    error = refused(polygon([[x, y, 300.0] for x, y in ring()]), "geometry_3d")
-    assert "2D" in error.message_fr and "2D" in error.message_en
 
 
 def test_too_many_vertices_is_refused():
