@@ -226,7 +226,8 @@ class _Planner:
 
     def _showcase_states(self) -> None:
         """States the demo accounts need to try something: exactly one rejected declaration and a draft for the
-        editor, and a submitted declaration of another member for the coordinator to validate."""
+        editor, and a submitted, restricted declaration of another member for the coordinator to validate (she is
+        among the few who see restricted records: the demo shows it)."""
         plan = self.plan
         editors = [i for i in plan.interventions if i.organisation == plan.editor_organisation]
         if editors:
@@ -238,6 +239,7 @@ class _Planner:
         other = next((i for i in plan.interventions if i.organisation in members), None)
         if other is not None:
             other.validation = "submitted"
+            other.fields["sensitivity"] = "restricted"
 
     def _dates(self, status: str) -> tuple[date, date | None]:
         rng, today = self.rng, self.today

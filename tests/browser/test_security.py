@@ -83,11 +83,16 @@ def controlled_by_the_service_worker(page):
 
 
 def test_after_sign_out_the_phone_offline_shows_none_of_the_coordinators_data(phone, django_db_blocker):
+    from django.contrib.auth import get_user_model
+
+    from geo_backend.organisations.access import audience_for, visible_interventions_q
     from geo_backend.zones.models import Intervention
 
     with django_db_blocker.unblock():
-        restricted_titles = list(Intervention.objects.filter(sensitivity="restricted")
-                                 .values_list("title", flat=True))
+        coordinator = audience_for(get_user_model().objects.get(username="demo-coordinatrice"))
+        restricted_titles = list(Intervention.objects.filter(visible_interventions_q(coordinator),
+                                                             sensitivity="restricted").values_list("title", flat=True))
+    assert restricted_titles, "the demo gives the coordinator a member's restricted declaration to review"
     phone.goto("/")
     controlled_by_the_service_worker(phone)
     sign_in(phone, "demo-coordinatrice")

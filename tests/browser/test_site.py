@@ -132,10 +132,11 @@ def test_an_imported_zone_is_repaired_and_the_editor_says_what_changed(browser, 
                                                                                      part(-6.25, 13.45)]}))
     page.click("#geojson-load")
     page.click("#zone-preview")
-    page.wait_for_function("document.getElementById('zone-preview-result').textContent.includes('une seule fois')")
+    page.wait_for_function("() => document.getElementById('zone-preview-result').textContent"
+                           ".includes('une seule fois')")
     assert "altitudes" in page.inner_text("#zone-preview-result")
     page.click("#zone-save")
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
     messages = page.inner_text("#zone-messages")
     assert "une seule fois" in messages and "altitudes" in messages
     editor.close()
