@@ -413,3 +413,15 @@ def declaration_reviewer_ids(*, organisation_id: int, declared_by_network_id: in
     if declared_by_network_id is not None:
         networks.add(declared_by_network_id)
     return network_coordinator_ids(networks)
+
+
+def visible_trainings_q(audience: Audience, prefix: str = "") -> Q:
+    """Trainings are public once their trainer organisation is active; before that, only its managers see them."""
+    p = prefix
+    if audience.is_admin:
+        return Q()
+    public = Q(**{f"{p}trainer_organisation__status": "active"})
+    if audience.is_visitor:
+        return public
+    return (public | Q(**{f"{p}trainer_organisation_id__in": audience.editor_of})
+            | Q(**{f"{p}network_id__in": audience.coordinator_of}))
