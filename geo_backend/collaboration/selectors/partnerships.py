@@ -109,7 +109,7 @@ def partnerships_feature_collection(audience: Audience) -> str:
             JOIN organisations_organisation a ON a.id = p.proposer_id
             JOIN organisations_organisation b ON b.id = p.partner_id
             CROSS JOIN LATERAL (
-              SELECT ST_Union(u.web_geom) AS geom FROM collaboration_partnership_areas pa
+              SELECT ST_Multi(ST_Union(u.web_geom)) AS geom FROM collaboration_partnership_areas pa
               JOIN regions_adminunit u ON u.id = pa.adminunit_id WHERE pa.partnership_id = p.id) g
             WHERE p.id = ANY(%s)
             """,
