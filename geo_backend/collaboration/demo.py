@@ -7,7 +7,8 @@ deleted (seed_demo --reset). Seeding twice does nothing the second time.
 
 It also adds one demo account, "demo-partenaire" (password musoya-demo), editor of a second demo organisation whose
 declared work overlaps the demo editor's organisation on access to justice in one commune, with no partnership yet:
-from the dashboard's Chevauchements view, demo-editrice proposes a partnership, and demo-partenaire answers it.
+from the dashboard's Chevauchements view, demo-editrice proposes a partnership, and demo-partenaire answers it. That
+organisation is not linked to the demo coordinator's network, so it can also ask to join it.
 """
 import random
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from geo_backend.organisations.access import Audience
-from geo_backend.organisations.models import Organisation, OrganisationRole
+from geo_backend.organisations.models import Membership, Organisation, OrganisationRole
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
 
@@ -91,7 +92,10 @@ def collaboration_demo_seed(*, seed: int = 42, today: date | None = None) -> boo
     admin = Audience(user_id=admin_user.pk, is_admin=True)
     organisations = list(Organisation.objects.filter(is_demo=True, status="active")
                          .exclude(kind__in=Organisation.NETWORK_KINDS).order_by("name"))
-    partner_org = next(o for o in organisations if o.id != editor_org.id)
+    # The partner organisation is not linked to the demo coordinator's network, so that it can ask to join it.
+    linked = set(Membership.objects.filter(network=network).values_list("member_id", flat=True))
+    partner_org = next((o for o in organisations if o.id != editor_org.id and o.id not in linked),
+                       next(o for o in organisations if o.id != editor_org.id))
     _partner_account(partner_org)
     _showcase_overlap(admin, editor_org, partner_org)
     _partnerships(rng, admin, {editor_org.id, partner_org.id}, editor_org, organisations)

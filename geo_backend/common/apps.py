@@ -9,7 +9,9 @@ def _install_slow_query_log(sender, connection, **kwargs):
     if not any(getattr(w, "musoya_slow_query_log", False) for w in connection.execute_wrappers):
         wrapper = log_slow_queries(settings.SLOW_QUERY_MS)
         wrapper.musoya_slow_query_log = True
-        connection.execute_wrappers.append(wrapper)
+        # First in the list, not last: wrappers added for a while (pghistory.context) are removed with pop(), so
+        # one added for good must never sit after them, or pghistory's exit would remove it instead of its own.
+        connection.execute_wrappers.insert(0, wrapper)
 
 
 class CommonConfig(AppConfig):
