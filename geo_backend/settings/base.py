@@ -175,6 +175,11 @@ LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Musoya <noreply@musoya.example.org>")
+# Collaboration: the site's address in notification and invitation e-mails; how long an invitation link lasts;
+# notification e-mails are handed to a background thread so that a slow mail server never holds a request.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+MUSOYA_INVITATION_DAYS = env.int("MUSOYA_INVITATION_DAYS", default=7)
+MUSOYA_EMAIL_IN_BACKGROUND = env.bool("MUSOYA_EMAIL_IN_BACKGROUND", default=True)
 
 # Where reference files come from: the copies committed (xz-compressed) in data/regions/ by default; a folder of
 # uncompressed files (BOUNDARY_MIRROR) or a download address can supply another edition. sha256 checked in all cases.

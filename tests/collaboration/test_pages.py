@@ -136,3 +136,10 @@ def test_someone_else_cannot_answer_an_application(client, world):
                                                              {"version": application.version})
     application.refresh_from_db()
     assert application.status == "applied"
+
+
+def test_pages_speak_english_when_asked(client, world):
+    client.force_login(world.people["editor"])
+    page = client.get("/en/espace/partenariats/").content.decode()
+    assert "Our partnerships" in page and "Proposals to answer" in page
+    assert "Capacity self-assessment" in client.get("/en/espace/auto-evaluation/").content.decode()
