@@ -146,3 +146,14 @@ def test_two_simultaneous_clicks_use_the_link_once():
     assert sorted(kind for kind, _ in outcomes) == ["made", "refused"], outcomes
     assert ("refused", "invitation_used") in outcomes
     assert OrganisationRole.objects.filter(organisation=organisation, role="editor").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_inviter_cannot_use_her_own_invitation(client, world):
+    invitation = services.editor_invitation_create(audience=world.audience("coordinator"), organisation=world.org,
+                                                   email="mariam@example.org")
+    client.force_login(world.people["coordinator"])
+    client.post(invitation_path(invitation))
+    invitation.refresh_from_db()
+    assert invitation.used_at is None
+    assert world.org.id not in audience_for(get_user_model().objects.get(pk=world.people["coordinator"].pk)).editor_of

@@ -94,12 +94,12 @@ def test_an_email_in_the_persons_language(world, django_capture_on_commit_callba
 def test_a_failing_mail_server_is_logged_never_raised(world, settings, caplog, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "tests.collaboration.test_notifications.BrokenBackend"
     submitted = factories.intervention_in_units(world.org, state="submitted")
-    with caplog.at_level(logging.WARNING, logger="musoya.notifications"), \
-            django_capture_on_commit_callbacks(execute=True):
-        response = factories.api_client(world.people["coordinator"]).post(
-            f"/api/v1/interventions/{submitted.id}/validate/", {}, format="json",
-            HTTP_IF_MATCH=factories.if_match(submitted))
-        notifications.emails_wait()
+    with caplog.at_level(logging.WARNING, logger="musoya.notifications"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = factories.api_client(world.people["coordinator"]).post(
+                f"/api/v1/interventions/{submitted.id}/validate/", {}, format="json",
+                HTTP_IF_MATCH=factories.if_match(submitted))
+        notifications.emails_wait()  # the e-mails are queued when the commit callbacks run, on leaving the block
     assert response.status_code == 200
     assert kinds_for(world.people["editor"]) == ["declaration_validated"]  # told in the site all the same
     assert any("failed" in record.getMessage() for record in caplog.records)

@@ -143,3 +143,10 @@ def test_pages_speak_english_when_asked(client, world):
     page = client.get("/en/espace/partenariats/").content.decode()
     assert "Our partnerships" in page and "Proposals to answer" in page
     assert "Capacity self-assessment" in client.get("/en/espace/auto-evaluation/").content.decode()
+
+
+def test_a_visitor_reads_an_accepted_partnership_without_its_messages(client, world):
+    page = client.get(f"/espace/partenariats/{world.partnership.id}/")
+    assert page.status_code == 200 and world.org.name in page.content.decode()
+    assert 'id="partnership-history"' not in page.content.decode()
+    assert client.get(f"/espace/partenariats/{world.proposal.id}/").status_code == 404

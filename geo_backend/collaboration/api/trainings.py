@@ -136,7 +136,8 @@ class TrainingRegistrationView(APIView):
                                 "Formation", "Training")
         data = validated(RegistrationInput, request.data)
         registration = services.training_register(audience=audience(request), training=training, **data)
-        return versioned_response("registration", registration, selectors.registration_as_dict(registration), 201)
+        return versioned_response("trainingregistration", registration,
+                                  selectors.registration_as_dict(registration), 201)
 
 
 class RegistrationCancelView(APIView):
@@ -146,7 +147,7 @@ class RegistrationCancelView(APIView):
                                     "registration_not_found", "Inscription", "Registration")
         result = services.training_registration_cancel(audience=audience(request), registration=registration,
                                                        expected_version=expected_version(request, request.data))
-        return versioned_response("registration", result, selectors.registration_as_dict(result))
+        return versioned_response("trainingregistration", result, selectors.registration_as_dict(result))
 
 
 class RegistrationAttendanceView(APIView):
@@ -166,4 +167,4 @@ class RegistrationAttendanceView(APIView):
             counts[key] = row["count"]
         result = services.training_attendance_record(audience=audience(request), registration=registration,
                                                      expected_version=version, counts=counts)
-        return versioned_response("registration", result, selectors.registration_as_dict(result))
+        return versioned_response("trainingregistration", result, selectors.registration_as_dict(result))

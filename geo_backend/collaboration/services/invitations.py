@@ -89,6 +89,9 @@ def editor_invitation_accept(*, token: str, user=None, username: str = "", passw
     """Uses the invitation once: for the signed-in person (user), or for a new account with the username and
     password the person chose. Returns the user, now an editor of the organisation."""
     invitation = editor_invitation_resolve(token)
+    if user is not None and user.pk == invitation.invited_by_id:
+        raise DomainError("own_invitation", "Vous ne pouvez pas utiliser votre propre invitation.",
+                          "You cannot use your own invitation.", status_code=403)
     claimed = EditorInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
     if not claimed:  # someone used it between the check and now (a double click)
         raise _already_used()

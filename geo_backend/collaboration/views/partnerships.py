@@ -77,11 +77,11 @@ def propose(request):
     return render(request, "collaboration/partnership_propose.html", {"form": form, "offered": ",".join(communes)})
 
 
-@login_required
 def detail(request, pk):
+    """One partnership: public once accepted; its message, history and answer forms for the two organisations."""
     audience = who(request)
     partnership = get_object_or_404(selectors.partnerships_visible(audience), pk=pk)
-    party = selectors.is_party(audience, partnership) or audience.is_admin
+    party = not audience.is_visitor and selectors.is_party(audience, partnership)
     return render(request, "collaboration/partnership_detail.html", {
         "partnership": partnership,
         "data": selectors.partnership_as_dict(audience, partnership, party=party),
