@@ -425,3 +425,20 @@ def visible_trainings_q(audience: Audience, prefix: str = "") -> Q:
         return public
     return (public | Q(**{f"{p}trainer_organisation_id__in": audience.editor_of})
             | Q(**{f"{p}network_id__in": audience.coordinator_of}))
+
+
+def organisations_spoken_for_q(audience: Audience, prefix: str = "") -> Q:
+    """The organisations in whose name this person proposes partnerships or offers trainings: those she edits
+    (any active one for an administrator), as a Q on Organisation."""
+    if audience.is_admin:
+        return Q(**{f"{prefix}status": "active"})
+    return Q(**{f"{prefix}id__in": audience.editor_of})
+
+
+def training_registrable_organisations_q(audience: Audience, prefix: str = "") -> Q:
+    """The organisations whose people this person may register for a training (can_register_for_training)."""
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}id__in": audience.editor_of | audience.coordinated_members})

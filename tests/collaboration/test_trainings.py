@@ -111,3 +111,18 @@ def test_trainings_answering_a_need(world):
     Training.objects.get(title="Autre").needs.clear()
     body = factories.api_client(None).get("/api/v1/trainings/?need=plaidoyer").json()
     assert [t["id"] for t in body["results"]] == [training.id]
+
+
+def test_registering_and_recording_attendance_in_the_site(client, world):
+    training = offer(world)
+    client.force_login(world.people["other_editor"])
+    page = client.get(f"/formations/{training.id}/").content.decode()
+    assert 'id="register"' in page and "5 libres sur 5" in page
+    client.post(f"/formations/{training.id}/inscription/", {"organisation": world.other_org.id, "participants": 2})
+    registration = training.registrations.get()
+    assert (registration.organisation, registration.participants) == (world.other_org, 2)
+    assert client.get(f"/espace/formations/{training.id}/presence/").status_code == 404  # not the trainer
+    client.force_login(world.people["editor"])
+    client.post(f"/espace/formations/{training.id}/presence/", {
+        "registration": registration.id, "version": registration.version, "female-18_24": "2", "male-50_plus": "0"})
+    assert list(registration.attendance.values_list("sex", "age_band", "count")) == [("female", "18_24", 2)]

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.http import Http404
 
 from geo_backend.common.errors import DomainError
-from geo_backend.organisations.access import Audience, audience_for
+from geo_backend.organisations.access import Audience, audience_for, organisations_spoken_for_q
 from geo_backend.organisations.models import Organisation
 
 
@@ -29,7 +29,5 @@ def posted_version(request) -> int:
 
 
 def organisations_spoken_for(audience: Audience):
-    """The organisations this person edits (every active one for an administrator), for "in the name of" choices."""
-    if audience.is_admin:
-        return Organisation.objects.filter(status=Organisation.Status.ACTIVE).order_by("name")
-    return Organisation.objects.filter(id__in=audience.editor_of).order_by("name")
+    """The organisations this person speaks for, for "in the name of" choices (rule: organisations/access.py)."""
+    return Organisation.objects.filter(organisations_spoken_for_q(audience)).order_by("name")

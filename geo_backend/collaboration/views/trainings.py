@@ -2,7 +2,6 @@
 training, and recording attendance by sex and age band."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -51,10 +50,8 @@ def calendar(request):
 
 
 def _registrable(audience):
-    """Organisations this person may register: hers, and the members of the networks she coordinates."""
-    if audience.is_admin:
-        return Organisation.objects.filter(status="active").order_by("name")
-    return Organisation.objects.filter(Q(id__in=audience.editor_of) | Q(id__in=audience.coordinated_members),
+    """Active organisations whose people this person may register (rule: organisations/access.py)."""
+    return Organisation.objects.filter(access.training_registrable_organisations_q(audience),
                                        status="active").order_by("name")
 
 
