@@ -377,10 +377,22 @@ def gaps_frame(audience, filters: Filters, *, edition_slug: str | None = None, m
 OVERLAPS = RecentCache(size=32, seconds=300)
 
 
+def _partnerships_stamp() -> tuple:
+    """Changes whenever a partnership is accepted or ended, so that a cached overlap report never shows a stale
+    "coordinated" column."""
+    from django.db.models import Count, Max
+
+    from geo_backend.collaboration.models import Partnership
+
+    found = Partnership.objects.filter(status__in=["accepted", "ended"]).aggregate(n=Count("id"),
+                                                                                   last=Max("updated_at"))
+    return found["n"], found["last"]
+
+
 def _overlap_report(audience, filters: Filters, edition_slug: str | None) -> dict:
     from geo_backend.analytics.selectors import overlaps
 
-    key = (audience, dataclasses.replace(filters, level=3, metric=""), edition_slug)
+    key = (audience, dataclasses.replace(filters, level=3, metric=""), edition_slug, _partnerships_stamp())
     return OVERLAPS.get(key, lambda: overlaps(audience, _query(filters, edition_slug=edition_slug, level=3)))
 
 
@@ -398,10 +410,12 @@ def ancestors(level: int, *, edition_slug: str | None = None) -> dict[str, tuple
     return found
 
 
-def overlaps_frames(audience, filters: Filters, *, edition_slug: str | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def overlaps_frames(audience, filters: Filters, *, edition_slug: str | None = None,
+                    uncoordinated_only: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Possible duplication: (pairs of interventions of different organisations on a common theme and period
-    whose zones intersect, per unit of the level: pairs, shared km² and women)."""
+    whose zones intersect, per unit of the level: pairs, shared km² and women). A pair is "coordinated" when the
+    two organisations' accepted partnerships cover all its communes; uncoordinated_only keeps, of each pair, only
+    the communes where it is not (what a coordinator has to act on), and drops the pairs left with none."""
     labels = theme_labels()
     report = _overlap_report(audience, filters, edition_slug)
     unit_of = ancestors(filters.level, edition_slug=edition_slug)
@@ -409,8 +423,11 @@ def overlaps_frames(audience, filters: Filters, *, edition_slug: str | None = No
     for index, pair in enumerate(report["pairs"]):
         first, second = pair["interventions"]
         period = pair["shared_period"]
+        communes = [c for c in pair["units"] if not (uncoordinated_only and c["coordinated"])]
+        if not communes:
+            continue
         names = []
-        for commune in pair["units"]:
+        for commune in communes:
             pcode, name = unit_of.get(commune["pcode"], (commune["pcode"], commune["name"]))
             if name not in names:
                 names.append(name)
@@ -424,14 +441,38 @@ def overlaps_frames(audience, filters: Filters, *, edition_slug: str | None = No
             "organisation_b": second["organisation"]["name"], "intervention_b": second["title"],
             "themes": ", ".join(labels.get(code, code) for code in pair["themes"]),
             "period_start": period["start"], "period_end": period["end"],
-            "shared_km2": pair["shared_km2"], "women_shared": pair["women_shared"], "units": ", ".join(names),
+            "shared_km2": sum(c["shared_km2"] for c in communes),
+            "women_shared": sum(c["women_shared"] for c in communes), "units": ", ".join(names),
+            "coordinated": all(c["coordinated"] for c in communes),
+            "propose_url": _partnership_proposal_url(audience, first, second, pair["themes"], communes),
         })
     pair_columns = ["organisation_a", "intervention_a", "organisation_b", "intervention_b", "themes",
-                    "period_start", "period_end", "shared_km2", "women_shared", "units"]
+                    "period_start", "period_end", "shared_km2", "women_shared", "units", "coordinated",
+                    "propose_url"]
     by_unit = pd.DataFrame([{**entry, "pairs": len(entry["pairs"])} for entry in per_unit.values()],
                            columns=["pcode", "name", "pairs", "shared_km2", "women_shared"])
     by_unit = by_unit.sort_values("shared_km2", ascending=False, kind="stable").reset_index(drop=True)
     return pd.DataFrame(pairs, columns=pair_columns), by_unit
+
+
+def _partnership_proposal_url(audience, first: dict, second: dict, themes: list[str], communes: list[dict]) -> str:
+    """For an editor of one of the two organisations: the site's partnership proposal, prefilled with the other
+    organisation, the communes and the themes of the overlap ("" for anyone else)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from geo_backend.organisations.access import can_propose_partnership
+
+    ids = [first["organisation"]["id"], second["organisation"]["id"]]
+    mine = [i for i in ids if can_propose_partnership(audience, proposer_id=i) and i in audience.editor_of]
+    if not mine:
+        return ""
+    proposer = mine[0]
+    partner = ids[1] if proposer == ids[0] else ids[0]
+    query = urlencode({"organisation": proposer, "partenaire": partner, "themes": ",".join(themes),
+                       "communes": ",".join(c["pcode"] for c in communes)}, safe=",")
+    return f"{reverse('collaboration:partnership-propose')}?{query}"
 
 
 def _themes_of(intervention_ids) -> pd.DataFrame:

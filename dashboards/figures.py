@@ -155,7 +155,8 @@ def overlaps_values(by_unit: pd.DataFrame) -> dict:
 def no_overlaps() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Empty (pairs, by unit) frames, shaped like data.overlaps_frames'."""
     return (pd.DataFrame(columns=["organisation_a", "intervention_a", "organisation_b", "intervention_b", "themes",
-                                  "period_start", "period_end", "shared_km2", "women_shared", "units"]),
+                                  "period_start", "period_end", "shared_km2", "women_shared", "units", "coordinated",
+                                  "propose_url"]),
             pd.DataFrame(columns=["pcode", "name", "pairs", "shared_km2", "women_shared"]))
 
 
@@ -264,8 +265,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
     def labelled(self) -> pd.DataFrame:
-        """The rows with the columns' labels as headers (for exports)."""
-        return self.frame[[c[0] for c in self.columns]].rename(columns={c[0]: c[1] for c in self.columns})
+        """The rows with the columns' labels as headers (for exports; links, kind "markdown", stay on screen)."""
+        columns = [c for c in self.columns if c[2] != "markdown"]
+        return self.frame[[c[0] for c in columns]].rename(columns={c[0]: c[1] for c in columns})
 
 
 def _integers(series: pd.Series) -> pd.Series:
@@ -324,13 +326,21 @@ def gaps_table(frame: pd.DataFrame, *, level: int) -> Table:
 def overlaps_table(pairs: pd.DataFrame) -> Table:
     rows = pairs.assign(period_start=pairs["period_start"].map(_date), period_end=pairs["period_end"].map(_date),
                         shared_km2=pairs["shared_km2"].round(1), women_shared=_integers(pairs["women_shared"]))
-    return Table(rows, [
+    columns = [
         ("organisation_a", _("Organisation A"), "text"), ("intervention_a", _("Intervention A"), "text"),
         ("organisation_b", _("Organisation B"), "text"), ("intervention_b", _("Intervention B"), "text"),
         ("themes", _("Thèmes communs"), "text"), ("period_start", _("Période commune : début"), "date"),
         ("period_end", _("Période commune : fin"), "date"), ("shared_km2", _("Surface partagée (km²)"), "decimal"),
         ("women_shared", _("Femmes dans la zone partagée"), "integer"), ("units", _("Unités"), "text"),
-    ], name="chevauchements")
+    ]
+    if "coordinated" in pairs:
+        rows = rows.assign(coordinated=[_("oui") if value else _("non") for value in pairs["coordinated"]])
+        columns.append(("coordinated", _("Coordonné (partenariat accepté)"), "text"))
+    if "propose_url" in pairs and pairs["propose_url"].astype(bool).any():
+        label = _("Proposer un partenariat")
+        rows = rows.assign(propose=[f"[{label}]({url})" if url else "" for url in pairs["propose_url"]])
+        columns.append(("propose", _("Agir"), "markdown"))
+    return Table(rows, columns, name="chevauchements")
 
 
 def member_themes_table(frame: pd.DataFrame, rollup: pd.DataFrame, theme_labels: dict) -> Table:

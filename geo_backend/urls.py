@@ -26,6 +26,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("geo_backend.web.urls")),
+    path("", include("geo_backend.collaboration.urls")),
     prefix_default_language=False,
 )
 

@@ -134,7 +134,8 @@ class OverlapsView(ApiView):
                      p["interventions"][0]["organisation"]["name"], "second": p["interventions"][1]["title"],
                      "second_organisation": p["interventions"][1]["organisation"]["name"],
                      "themes": " ".join(p["themes"]), "shared_km2": p["shared_km2"], "women_shared": p["women_shared"],
-                     "period_start": p["shared_period"]["start"], "period_end": p["shared_period"]["end"]}
+                     "period_start": p["shared_period"]["start"], "period_end": p["shared_period"]["end"],
+                     "coordinated": p["coordinated"]}
                     for p in report["pairs"]]
             return csv_response([rounded(r) for r in rows], query.level, "chevauchements")
         return Response(report)

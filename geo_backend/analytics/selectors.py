@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from geo_backend.collaboration.selectors.partnerships import ACCEPTED_PARTNERSHIP_COVERAGE_SQL
 from geo_backend.organisations.access import Audience, precise_geometry_sql
 from geo_backend.regions.models import Edition
 from geo_backend.zones.selectors import InterventionFilters, interventions_visible
@@ -216,9 +217,28 @@ OVERLAP_PAIRS = """
 """
 
 
+# A pair's overlap in a commune is coordinated when the two organisations have an accepted partnership covering
+# that commune on every theme domain they overlap on (collaboration app); otherwise it is uncoordinated.
+PAIR_COORDINATION = f"""
+  partnership_coverage AS ({ACCEPTED_PARTNERSHIP_COVERAGE_SQL}),
+  pair_coordination AS (
+    SELECT pc.first_id, pc.second_id, pc.commune_id, NOT EXISTS (
+             SELECT 1 FROM (SELECT unnest(a.domains) INTERSECT SELECT unnest(b.domains)) AS shared(domain)
+             WHERE NOT EXISTS (
+               SELECT 1 FROM partnership_coverage cov
+               WHERE cov.organisation_a = least(a.organisation_id, b.organisation_id)
+                 AND cov.organisation_b = greatest(a.organisation_id, b.organisation_id)
+                 AND cov.commune_id = pc.commune_id AND cov.domain = shared.domain)) AS coordinated
+    FROM pair_communes pc JOIN interventions a ON a.id = pc.first_id JOIN interventions b ON b.id = pc.second_id
+  )
+"""
+
+
 def overlaps(audience: Audience, query: CoverageQuery, *, min_shared_km2: float = 0.01) -> dict:
     """Possible duplication: pairs of interventions of different organisations, on a common theme domain, whose
     zones and periods intersect. Returned three ways: the pairs, per unit of the level, per pair of organisations.
+    Each says whether it is `coordinated`: covered by accepted partnerships of the two organisations (a pair or a
+    unit only when all of its communes are, a pair of organisations only when all of its pairs are).
     """
     params = selected_zones(audience, query)
     params["min_shared"] = min_shared_km2
@@ -231,9 +251,13 @@ def overlaps(audience: Audience, query: CoverageQuery, *, min_shared_km2: float 
         FROM regions_adminunit c JOIN regions_adminunit p ON p.id = c.parent_id
         JOIN regions_adminunit gp ON gp.id = p.parent_id
         WHERE c.edition_id = %(edition)s AND c.level = 3
-      )
-      SELECT pc.first_id, pc.second_id, u.pcode, u.name, sum(pc.shared_km2), sum(pc.women_shared)
+      ),
+      {PAIR_COORDINATION}
+      SELECT pc.first_id, pc.second_id, u.pcode, u.name, sum(pc.shared_km2), sum(pc.women_shared),
+             bool_and(co.coordinated)
       FROM pair_communes pc JOIN commune_unit cu ON cu.commune_id = pc.commune_id
+      JOIN pair_coordination co ON co.first_id = pc.first_id AND co.second_id = pc.second_id
+                               AND co.commune_id = pc.commune_id
       JOIN regions_adminunit u ON u.id = cu.unit_id
       GROUP BY pc.first_id, pc.second_id, u.pcode, u.name
       ORDER BY pc.first_id, pc.second_id, u.pcode
@@ -248,9 +272,10 @@ def _overlap_report(rows, min_shared_km2: float) -> dict:
     from geo_backend.zones.models import Intervention
 
     pairs: dict = {}
-    for first_id, second_id, pcode, name, shared, women in rows:
+    for first_id, second_id, pcode, name, shared, women, coordinated in rows:
         pair = pairs.setdefault((first_id, second_id), {"units": [], "shared_km2": 0.0, "women_shared": 0.0})
-        pair["units"].append({"pcode": pcode, "name": name, "shared_km2": shared, "women_shared": women})
+        pair["units"].append({"pcode": pcode, "name": name, "shared_km2": shared, "women_shared": women,
+                              "coordinated": coordinated})
         pair["shared_km2"] += shared
         pair["women_shared"] += women
     pairs = {key: pair for key, pair in pairs.items() if pair["shared_km2"] >= min_shared_km2}
@@ -272,19 +297,26 @@ def _overlap_report(rows, min_shared_km2: float) -> dict:
             "women_shared": pair["women_shared"],
             "shared_period": {"start": period_start, "end": period_end},
             "units": pair["units"],
+            "coordinated": all(unit["coordinated"] for unit in pair["units"]),
         })
         for unit in pair["units"]:
             entry = by_unit.setdefault(unit["pcode"], {"pcode": unit["pcode"], "name": unit["name"], "pairs": 0,
-                                                       "shared_km2": 0.0, "women_shared": 0.0})
+                                                       "uncoordinated_pairs": 0, "shared_km2": 0.0,
+                                                       "women_shared": 0.0})
             entry["pairs"] += 1
+            entry["uncoordinated_pairs"] += 0 if unit["coordinated"] else 1
             entry["shared_km2"] += unit["shared_km2"]
             entry["women_shared"] += unit["women_shared"]
         orgs = tuple(sorted([(a.organisation_id, a.organisation.name), (b.organisation_id, b.organisation.name)]))
         entry = by_organisations.setdefault(orgs, {"organisations": [{"id": i, "name": n} for i, n in orgs],
-                                                   "pairs": 0, "shared_km2": 0.0, "women_shared": 0.0})
+                                                   "pairs": 0, "uncoordinated_pairs": 0, "shared_km2": 0.0,
+                                                   "women_shared": 0.0})
         entry["pairs"] += 1
+        entry["uncoordinated_pairs"] += 0 if pair_list[-1]["coordinated"] else 1
         entry["shared_km2"] += pair["shared_km2"]
         entry["women_shared"] += pair["women_shared"]
+    for entry in [*by_unit.values(), *by_organisations.values()]:
+        entry["coordinated"] = entry["uncoordinated_pairs"] == 0
     return {
         "pairs": pair_list,
         "by_unit": sorted(by_unit.values(), key=lambda e: -e["shared_km2"]),

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from geo_backend.analytics import api_views as analytics
+from geo_backend.collaboration.api import urls as collaboration
 from geo_backend.organisations import api_views as organisations
 from geo_backend.regions import api_views as regions
 from geo_backend.zones import api_views as zones
@@ -49,3 +50,5 @@ urlpatterns = [
     path("analytics/changes/", analytics.CoverageChangeView.as_view(), name="analytics-changes"),
     path("analytics/rollups/", analytics.RollupView.as_view(), name="analytics-rollups"),
 ]
+# Partnerships, trainings, mentoring, capacity assessments, notifications (collaboration app)
+urlpatterns += collaboration.urlpatterns

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from geo_backend.analytics.services import coverage_atoms_refresh
+from geo_backend.collaboration.demo import collaboration_demo_delete, collaboration_demo_seed
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.models import Membership, Organisation
 from geo_backend.regions.models import AdminUnit, Edition, Locality, Population
@@ -64,6 +65,7 @@ def check_can_seed() -> Edition:
 
 def _delete_demo_rows() -> tuple[dict[str, int], set[int]]:
     """Deletes every demo record and account; returns the counts and the communes the deleted zones covered."""
+    collaboration_demo_delete()  # it points at the demo organisations deleted below
     interventions = Intervention.objects.filter(Q(is_demo=True) | Q(organisation__is_demo=True))
     # Interventions, then zones: the lock order of zone writes (zones/services.py); a concurrent edit cannot deadlock.
     list(interventions.select_for_update(of=("self",)).order_by("id").values_list("id", flat=True))
@@ -129,5 +131,8 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
         touched |= plan_write(plan, edition=edition, progress=progress)
         atoms = coverage_atoms_refresh(touched)
         progress(f"atomes de couverture : {len(touched)} communes recalculées ({atoms} atomes)")
+        # Partnerships, trainings, mentoring and assessments over the zones demo (they read its overlaps).
+        if collaboration_demo_seed(seed=seed, today=today):
+            progress("collaboration : partenariats, formations, mentorat, auto-évaluations, compte demo-partenaire")
     logger.info("demo seeded in %.1f s: %s zones", time.perf_counter() - started, len(plan.zones))
     return plan

@@ -287,3 +287,275 @@ def visible_contact_levels(audience: Audience, organisation_id: int) -> list[str
     if audience.is_visitor:
         return ["public"]
     return ["public", "members"]
+
+
+# =================================================================================================================
+# Collaboration: partnerships, trainings, mentoring, capacity assessments, notifications, editor invitations.
+# Kept together at the end of the file, apart from the rules above. They read the Audience fields with their
+# meaning unchanged: editor_of, coordinator_of, coordinated_members, is_admin, is_donor, is_visitor.
+# =================================================================================================================
+
+# Needs aggregates shown to anyone who may not see individual scores cover at least this many organisations, so
+# that no organisation can be singled out (a mean over one or two organisations reveals their scores).
+NEEDS_MIN_ORGANISATIONS = 3
+
+
+def require_signed_in(audience: Audience) -> None:
+    if audience.is_visitor:
+        raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
+
+
+def _refuse_unless(allowed: bool, audience: Audience, message_fr: str, message_en: str) -> None:
+    require_signed_in(audience)
+    if not allowed:
+        raise forbidden(message_fr, message_en)
+
+
+# --- Partnerships ------------------------------------------------------------------------------------------------
+
+def can_propose_partnership(audience: Audience, *, proposer_id: int) -> bool:
+    """An organisation's editors propose partnerships in its name (administrators in any organisation's name)."""
+    return not audience.is_visitor and (audience.is_admin or proposer_id in audience.editor_of)
+
+
+def require_partnership_proposer(audience: Audience, *, proposer_id: int) -> None:
+    _refuse_unless(can_propose_partnership(audience, proposer_id=proposer_id), audience,
+                   "Vous ne pouvez proposer un partenariat qu'au nom de votre organisation.",
+                   "You can only propose a partnership in your own organisation's name.")
+
+
+def can_answer_partnership(audience: Audience, *, partner_id: int, proposed_by_id: int | None) -> bool:
+    """The partner organisation's editors (or an administrator) accept or decline; never the person who proposed,
+    even when she also edits the partner organisation: nobody accepts their own proposal."""
+    if audience.is_visitor or audience.user_id == proposed_by_id:
+        return False
+    return audience.is_admin or partner_id in audience.editor_of
+
+
+def require_partnership_answerer(audience: Audience, *, partner_id: int, proposed_by_id: int | None) -> None:
+    require_signed_in(audience)
+    if audience.user_id == proposed_by_id:
+        raise forbidden("Vous ne pouvez pas répondre à votre propre proposition : une autre personne de "
+                        "l'organisation partenaire doit le faire.",
+                        "You cannot answer your own proposal: another person of the partner organisation must.")
+    _refuse_unless(can_answer_partnership(audience, partner_id=partner_id, proposed_by_id=proposed_by_id), audience,
+                   "Seule l'organisation à qui le partenariat est proposé peut y répondre.",
+                   "Only the organisation the partnership is proposed to can answer it.")
+
+
+def can_withdraw_partnership(audience: Audience, *, proposer_id: int) -> bool:
+    return not audience.is_visitor and (audience.is_admin or proposer_id in audience.editor_of)
+
+
+def require_partnership_withdrawer(audience: Audience, *, proposer_id: int) -> None:
+    _refuse_unless(can_withdraw_partnership(audience, proposer_id=proposer_id), audience,
+                   "Seule l'organisation qui a proposé peut retirer sa proposition.",
+                   "Only the proposing organisation can withdraw its proposal.")
+
+
+def can_end_partnership(audience: Audience, *, proposer_id: int, partner_id: int) -> bool:
+    return not audience.is_visitor and (audience.is_admin or proposer_id in audience.editor_of
+                                        or partner_id in audience.editor_of)
+
+
+def require_partnership_party(audience: Audience, *, proposer_id: int, partner_id: int) -> None:
+    _refuse_unless(can_end_partnership(audience, proposer_id=proposer_id, partner_id=partner_id), audience,
+                   "Seules les deux organisations du partenariat peuvent y mettre fin.",
+                   "Only the two organisations of the partnership can end it.")
+
+
+def visible_partnerships_q(audience: Audience, prefix: str = "") -> Q:
+    """Accepted partnerships between active organisations are public (profiles, map). Proposals, refusals, ended
+    partnerships and the messages exchanged are read by the two organisations' editors and administrators."""
+    p = prefix
+    public = Q(**{f"{p}status": "accepted", f"{p}proposer__status": "active", f"{p}partner__status": "active"})
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return public
+    return public | partnership_parties_q(audience, prefix)
+
+
+def partnership_parties_q(audience: Audience, prefix: str = "") -> Q:
+    """The partnerships in which this person speaks for one side (messages and history are theirs to read)."""
+    if audience.is_admin:
+        return Q()
+    return Q(**{f"{prefix}proposer_id__in": audience.editor_of}) | Q(**{f"{prefix}partner_id__in": audience.editor_of})
+
+
+# --- Trainings ---------------------------------------------------------------------------------------------------
+
+def can_manage_training(audience: Audience, *, trainer_organisation_id: int, network_id: int | None) -> bool:
+    """The trainer organisation's editors and the coordinators of the network it is offered in: they create and
+    change the offer, link it to the needs it answers, and record attendance."""
+    return not audience.is_visitor and (
+        audience.is_admin or trainer_organisation_id in audience.editor_of
+        or (network_id is not None and network_id in audience.coordinator_of))
+
+
+def require_training_manager(audience: Audience, *, trainer_organisation_id: int, network_id: int | None) -> None:
+    _refuse_unless(can_manage_training(audience, trainer_organisation_id=trainer_organisation_id,
+                                       network_id=network_id), audience,
+                   "Seules l'organisation formatrice et la coordination du réseau gèrent cette formation.",
+                   "Only the trainer organisation and the network's coordinators manage this training.")
+
+
+def can_register_for_training(audience: Audience, *, organisation_id: int) -> bool:
+    """An organisation's editors register its people; a coordinator may register the network's members."""
+    return not audience.is_visitor and (audience.is_admin or organisation_id in audience.editor_of
+                                        or organisation_id in audience.coordinated_members)
+
+
+def require_training_registrant(audience: Audience, *, organisation_id: int) -> None:
+    _refuse_unless(can_register_for_training(audience, organisation_id=organisation_id), audience,
+                   "Vous ne pouvez inscrire que des personnes de votre organisation (ou des membres de votre réseau).",
+                   "You can only register people of your organisation (or members of your network).")
+
+
+def visible_training_registrations_q(audience: Audience, prefix: str = "") -> Q:
+    """Registrations (counts of people, never names): the registering organisation, the trainer organisation, the
+    network's coordinators, the coordinators of the registering member, and administrators."""
+    p = prefix
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return (Q(**{f"{p}organisation_id__in": audience.editor_of | audience.coordinated_members})
+            | Q(**{f"{p}training__trainer_organisation_id__in": audience.editor_of})
+            | Q(**{f"{p}training__network_id__in": audience.coordinator_of}))
+
+
+# --- Mentoring ---------------------------------------------------------------------------------------------------
+
+def can_record_mentoring(audience: Audience, *, network_id: int) -> bool:
+    """A network's coordinators record its mentoring pairs and their follow-up. Not administrators: the names are
+    read only by the coordinators and the pair (do no harm)."""
+    return not audience.is_visitor and network_id in audience.coordinator_of
+
+
+def require_mentoring_recorder(audience: Audience, *, network_id: int) -> None:
+    _refuse_unless(can_record_mentoring(audience, network_id=network_id), audience,
+                   "Seule la coordination du réseau enregistre ses binômes de mentorat.",
+                   "Only the network's coordinators record its mentoring pairs.")
+
+
+def mentoring_pairs_named_q(audience: Audience, prefix: str = "") -> Q:
+    """The mentoring pairs whose names this person reads: her networks' pairs (coordinators) and her own pair."""
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    p = prefix
+    return (Q(**{f"{p}network_id__in": audience.coordinator_of}) | Q(**{f"{p}mentor_user_id": audience.user_id})
+            | Q(**{f"{p}mentee_user_id": audience.user_id}))
+
+
+# --- Capacity self-assessment ------------------------------------------------------------------------------------
+
+def can_score_assessment(audience: Audience, *, organisation_id: int) -> bool:
+    """An organisation's editors fill its self-assessment; nobody else (administrators neither: the scores are
+    private to the organisation and its networks' coordinators)."""
+    return not audience.is_visitor and organisation_id in audience.editor_of
+
+
+def require_assessment_scorer(audience: Audience, *, organisation_id: int) -> None:
+    _refuse_unless(can_score_assessment(audience, organisation_id=organisation_id), audience,
+                   "Seule l'organisation remplit sa propre auto-évaluation.",
+                   "Only the organisation fills its own self-assessment.")
+
+
+def assessment_scores_visible_q(audience: Audience, prefix: str = "") -> Q:
+    """The self-assessments whose individual scores this person reads: her organisations' and those of the
+    members of the networks she coordinates."""
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}organisation_id__in": audience.editor_of | audience.coordinated_members})
+
+
+def can_see_network_member_scores(audience: Audience, *, network_id: int) -> bool:
+    return not audience.is_visitor and network_id in audience.coordinator_of
+
+
+def require_network_needs_reader(audience: Audience, *, network_id: int) -> None:
+    _refuse_unless(can_see_network_member_scores(audience, network_id=network_id), audience,
+                   "Seule la coordination du réseau voit les besoins de chaque membre.",
+                   "Only the network's coordinators see each member's needs.")
+
+
+def require_questionnaire_editor(audience: Audience) -> None:
+    require_admin(audience)
+
+
+# --- Editor invitations ------------------------------------------------------------------------------------------
+
+def can_invite_editor(audience: Audience, *, organisation_id: int) -> bool:
+    """Administrators, and the coordinators of a network the organisation belongs to (or of the network itself),
+    invite a person by e-mail to become an editor."""
+    return not audience.is_visitor and (audience.is_admin or organisation_id in audience.coordinated_members
+                                        or organisation_id in audience.coordinator_of)
+
+
+def require_editor_inviter(audience: Audience, *, organisation_id: int) -> None:
+    _refuse_unless(can_invite_editor(audience, organisation_id=organisation_id), audience,
+                   "Seules l'administration et la coordination d'un réseau de l'organisation peuvent inviter.",
+                   "Only administrators and the coordinators of one of the organisation's networks can invite.")
+
+
+# --- Notifications: who is told (only people who may see what they are told about) -----------------------------
+
+def organisation_editor_ids(organisation_ids) -> list[int]:
+    """The people who edit these organisations."""
+    from .models import OrganisationRole
+
+    return sorted(set(OrganisationRole.objects.filter(organisation_id__in=list(organisation_ids),
+                                                      role=OrganisationRole.Role.EDITOR)
+                      .values_list("user_id", flat=True)))
+
+
+def network_coordinator_ids(network_ids) -> list[int]:
+    """The coordinators of these networks, when active (only active networks grant coordinator rights)."""
+    from .models import OrganisationRole
+
+    return sorted(set(OrganisationRole.objects.filter(organisation_id__in=list(network_ids),
+                                                      organisation__status="active",
+                                                      role=OrganisationRole.Role.COORDINATOR)
+                      .values_list("user_id", flat=True)))
+
+
+def declaration_reviewer_ids(*, organisation_id: int, declared_by_network_id: int | None) -> list[int]:
+    """Who validates an organisation's declarations: the coordinators of the active networks it is an accepted
+    member of, and of the network that declared it on its behalf."""
+    from .models import Membership
+
+    networks = set(Membership.objects.filter(member_id=organisation_id, status=Membership.Status.ACCEPTED)
+                   .values_list("network_id", flat=True))
+    if declared_by_network_id is not None:
+        networks.add(declared_by_network_id)
+    return network_coordinator_ids(networks)
+
+
+def visible_trainings_q(audience: Audience, prefix: str = "") -> Q:
+    """Trainings are public once their trainer organisation is active; before that, only its managers see them."""
+    p = prefix
+    if audience.is_admin:
+        return Q()
+    public = Q(**{f"{p}trainer_organisation__status": "active"})
+    if audience.is_visitor:
+        return public
+    return (public | Q(**{f"{p}trainer_organisation_id__in": audience.editor_of})
+            | Q(**{f"{p}network_id__in": audience.coordinator_of}))
+
+
+def organisations_spoken_for_q(audience: Audience, prefix: str = "") -> Q:
+    """The organisations in whose name this person proposes partnerships or offers trainings: those she edits
+    (any active one for an administrator), as a Q on Organisation."""
+    if audience.is_admin:
+        return Q(**{f"{prefix}status": "active"})
+    return Q(**{f"{prefix}id__in": audience.editor_of})
+
+
+def training_registrable_organisations_q(audience: Audience, prefix: str = "") -> Q:
+    """The organisations whose people this person may register for a training (can_register_for_training)."""
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}id__in": audience.editor_of | audience.coordinated_members})

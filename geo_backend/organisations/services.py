@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from geo_backend.collaboration.services.notifications import notify_after_commit
 from geo_backend.common.errors import DomainError, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 
@@ -115,12 +116,14 @@ def membership_apply(*, audience: Audience, network: Organisation, member: Organ
     else:
         status = Membership.Status.INVITED if for_network else Membership.Status.APPLIED
     accepted = status == Membership.Status.ACCEPTED
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         network=network, member=member, role=role, status=status,
         since=timezone.localdate() if accepted else None,
         decided_by_id=audience.user_id if accepted else None,
         decided_at=timezone.now() if accepted else None,
     )
+    notify_after_commit("membership_changed", membership_id=membership.id, actor_id=audience.user_id)
+    return membership
 
 
 @transaction.atomic
@@ -147,6 +150,7 @@ def membership_decide(*, audience: Audience, membership: Membership, expected_ve
         changes["since"] = timezone.localdate()
     version_bump(Membership, pk=membership.pk, expected_version=expected_version, **changes)
     membership.refresh_from_db()
+    notify_after_commit("membership_changed", membership_id=membership.id, actor_id=audience.user_id)
     return membership
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "geo_backend.organisations",
     "geo_backend.zones",
     "geo_backend.analytics",
+    "geo_backend.collaboration",
     "geo_backend.api",
     "geo_backend.web",
 ]
@@ -256,6 +257,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Musoya <noreply@musoya.example.org>")
+# Collaboration: the site's address in notification and invitation e-mails; how long an invitation link lasts;
+# notification e-mails are handed to a background thread so that a slow mail server never holds a request.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+MUSOYA_INVITATION_DAYS = env.int("MUSOYA_INVITATION_DAYS", default=7)
+MUSOYA_EMAIL_IN_BACKGROUND = env.bool("MUSOYA_EMAIL_IN_BACKGROUND", default=True)
 
 # Where reference files come from: the copies committed (xz-compressed) in data/regions/ by default; a folder of
 # uncompressed files (BOUNDARY_MIRROR) or a download address can supply another edition. sha256 checked in all cases.

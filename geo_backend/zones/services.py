@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from geo_backend.analytics.services import coverage_atoms_refresh
 from geo_backend.common.errors import DomainError, NotFound, refuse_fields_outside
+from geo_backend.collaboration.services.notifications import notify_after_commit
 from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import (
     Audience,
@@ -61,6 +62,8 @@ def intervention_create(*, audience: Audience, organisation: Organisation, field
         is_demo=organisation.is_demo, **fields,
     )
     _set_relations(intervention, relations)
+    if submit:
+        notify_after_commit("declaration_submitted", intervention_id=intervention.id, actor_id=audience.user_id)
     return intervention
 
 
@@ -120,16 +123,20 @@ def intervention_submit(*, audience: Audience, intervention: Intervention, expec
     if not intervention.zones.exists():
         raise DomainError("zone_required", "Ajoutez au moins une zone avant de soumettre.",
                           "Add at least one zone before submitting.")
-    return _transition(audience, intervention, expected_version, {"draft", "rejected"},
-                       validation_state="submitted", rejection_reason="")
+    submitted = _transition(audience, intervention, expected_version, {"draft", "rejected"},
+                            validation_state="submitted", rejection_reason="")
+    notify_after_commit("declaration_submitted", intervention_id=submitted.id, actor_id=audience.user_id)
+    return submitted
 
 
 @transaction.atomic
 def intervention_validate(*, audience: Audience, intervention: Intervention, expected_version: int) -> Intervention:
     require_validator(audience, organisation_id=intervention.organisation_id,
                       declared_by_network_id=intervention.declared_by_network_id)
-    return _transition(audience, intervention, expected_version, {"submitted"},
-                       validation_state="validated", rejection_reason="", last_confirmed_on=timezone.localdate())
+    validated = _transition(audience, intervention, expected_version, {"submitted"},
+                            validation_state="validated", rejection_reason="", last_confirmed_on=timezone.localdate())
+    notify_after_commit("declaration_validated", intervention_id=validated.id, actor_id=audience.user_id)
+    return validated
 
 
 @transaction.atomic
@@ -139,8 +146,10 @@ def intervention_reject(*, audience: Audience, intervention: Intervention, expec
                       declared_by_network_id=intervention.declared_by_network_id)
     if not reason.strip():
         raise DomainError("reason_required", "Indiquez la raison du rejet.", "Give the reason for rejecting.")
-    return _transition(audience, intervention, expected_version, {"submitted"},
-                       validation_state="rejected", rejection_reason=reason.strip())
+    rejected = _transition(audience, intervention, expected_version, {"submitted"},
+                           validation_state="rejected", rejection_reason=reason.strip())
+    notify_after_commit("declaration_rejected", intervention_id=rejected.id, actor_id=audience.user_id)
+    return rejected
 
 
 # --- Zones -------------------------------------------------------------------------------------------------
