@@ -300,11 +300,6 @@ def visible_contact_levels(audience: Audience, organisation_id: int) -> list[str
 NEEDS_MIN_ORGANISATIONS = 3
 
 
-def require_signed_in(audience: Audience) -> None:
-    if audience.is_visitor:
-        raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
-
-
 def _refuse_unless(allowed: bool, audience: Audience, message_fr: str, message_en: str) -> None:
     require_signed_in(audience)
     if not allowed:

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from geo_backend.analytics.services import coverage_atoms_refresh
-from geo_backend.common.errors import DomainError, NotFound, refuse_fields_outside
 from geo_backend.collaboration.services.notifications import notify_after_commit
+from geo_backend.common.errors import DomainError, NotFound, refuse_fields_outside
 from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import (
     Audience,

@@ -2,7 +2,8 @@
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from geo_backend.api.helpers import DEFAULT_LIMIT, MAX_LIMIT, StrictSerializer, etag, page_links
+from geo_backend.api.helpers import StrictSerializer, etag, page_links
+from geo_backend.api.query import DEFAULT_LIMIT, MAX_LIMIT
 from geo_backend.common.errors import DomainError, NotFound
 
 
