@@ -118,7 +118,7 @@ class PlaceMatcher:
 
     def ancestors(self, pcode: str) -> list[str]:
         chain, current = [], self.units.get(pcode, {}).get("parent")
-        while current:
+        while current in self.units:  # the country (level 0) is not among the units matched
             chain.append(current)
             current = self.units.get(current, {}).get("parent")
         return chain
@@ -216,7 +216,7 @@ class PlaceMatcher:
             return PlaceMatch("unmatched", level=level)
         best: dict[str, float] = {}
         hits = process.extract(normalised, [v for v, _ in choices], scorer=fuzz.ratio, limit=12,
-                               score_cutoff=SUGGEST * 100 - 15)
+                               score_cutoff=0 if allowed is not None else SUGGEST * 100 - 15)
         for _variant, _plain_score, index in hits:
             variant, pcode = choices[index]
             best[pcode] = max(best.get(pcode, 0), _score(normalised, variant))
@@ -225,6 +225,8 @@ class PlaceMatcher:
                 best[pcode] = max(best.get(pcode, 0), 0.92)
         ranked = sorted(best.items(), key=lambda item: -item[1])
         candidates = [self._candidate(p, s) for p, s in ranked[:5] if s >= SUGGEST]
+        if not candidates and allowed is not None:  # inside a known parent, its nearest names are still useful
+            candidates = [self._candidate(p, s) for p, s in ranked[:3]]
         # Without a parent to narrow the search, a fuzzy match must be clearer.
         threshold = ACCEPT if allowed is not None else ACCEPT + 0.03
         if not candidates or candidates[0].score < threshold:
@@ -234,7 +236,7 @@ class PlaceMatcher:
             return PlaceMatch("ambiguous", level=level, method="fuzzy", candidates=candidates, notes=[
                 f"« {text} » : plusieurs {LEVEL_LABELS[level]}s proches / several close names"])
         top = candidates[0]
-        return PlaceMatch("matched", top.pcode, level, method="fuzzy", confidence=round(top.score * 0.95, 3),
+        return PlaceMatch("matched", top.pcode, level, method="fuzzy", confidence=round(top.score, 3),
                           candidates=candidates[:3],
                           notes=[f"« {text} » rapproché de {top.name} / matched to {top.name}"])
 

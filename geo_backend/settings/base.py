@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "geo_backend.organisations",
     "geo_backend.zones",
     "geo_backend.analytics",
+    "geo_backend.exchange",
     "geo_backend.api",
     "geo_backend.web",
 ]
