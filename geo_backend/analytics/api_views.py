@@ -2,8 +2,6 @@
 
 GeoJSON (units with their measures and web geometry), JSON or CSV (with an HXL hashtag row) by ?format=.
 """
-import csv
-import io
 import json
 
 from django.db import connection
@@ -15,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from etl.hxl import admin_tag, csv_bytes
 from geo_backend.api.helpers import audience
 from geo_backend.common.errors import DomainError
 from geo_backend.regions.selectors import WEB_PRECISION, edition_resolve
@@ -24,13 +23,10 @@ from geo_backend.zones.selectors import InterventionFilters
 from . import selectors
 
 GEOJSON = "application/geo+json"
-# HXL hashtags for the CSV exports, so humanitarian tools recognise the columns.
-HXL = {"pcode": "#adm{level}+code", "name": "#adm{level}+name", "women": "#population+f",
-       "women_covered": "#reached+f+covered", "organisations": "#org+num", "interventions": "#activity+num",
-       "population": "#population+total", "area_km2": "#area+km2", "covered_km2": "#area+km2+covered",
-       "coverage_share": "#indicator+coverage+pct", "women_share_covered": "#indicator+women+pct",
-       "women_per_organisation": "#indicator+women_per_org", "population_covered": "#population+covered",
-       "level": "#adm+level"}
+# HXL hashtags for the CSV exports, so humanitarian tools recognise the columns. Only hashtags and attributes of
+# the HXL dictionary (etl.hxl); a measure the dictionary has no word for stays untagged.
+HXL = {"pcode": "code", "name": "name", "women": "#population+f", "organisations": "#org+num",
+       "interventions": "#activity+num", "population": "#population+total"}
 
 
 class AnalyticsParams(FilterParams):
@@ -80,14 +76,10 @@ def units_response(rows: list[dict], query: selectors.CoverageQuery, output: str
 
 
 def csv_response(rows: list[dict], level: int, name: str) -> HttpResponse:
-    buffer = io.StringIO()
     columns = list(rows[0]) if rows else list(HXL)
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerow([HXL.get(c, "").format(level=level) for c in columns])
-    for row in rows:
-        writer.writerow([row.get(c) for c in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    tags = [admin_tag(level, HXL[c]) if c in ("pcode", "name") else HXL.get(c) for c in columns]
+    body = csv_bytes(columns, ([row.get(c) for c in columns] for row in rows), tags)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="musoya-{name}.csv"'
     return response
 

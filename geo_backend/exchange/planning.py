@@ -5,6 +5,7 @@ key: the row's own identifier when the file has one, else its organisation, titl
 """
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -13,8 +14,14 @@ from etl.matching import ACCEPT, PlaceMatcher
 from etl.names import normalise_name
 from etl.tables import Table
 from etl.values_fr import parse_count, parse_date, split_list
-from geo_backend.organisations.access import Audience, declaring_network_for_import, importable_organisation_ids
+from geo_backend.organisations.access import (
+    Audience,
+    can_edit_intervention,
+    declaring_network_for_import,
+    importable_organisation_ids,
+)
 from geo_backend.organisations.models import Organisation
+from geo_backend.zones.models import Intervention, ZoneCommune
 
 from .geometry import row_geometry
 from .models import ImportedIntervention
@@ -173,34 +180,50 @@ class RowReader:
             return default
         return found
 
-    def read(self, values: dict, row: RowPlan) -> tuple[dict, dict, dict] | None:
+    def themes(self, values: dict, row: RowPlan) -> list[str]:
+        """The exact theme codes when the file has them (a Musoya export), else the domains and sub-domains
+        listed, where a domain listed beside one of its own sub-domains only says where the sub-domain belongs."""
+        if values.get("theme_codes"):
+            return self.codes("themes", split_list(values["theme_codes"]), row, required=True)
+        domains = self.codes("themes", split_list(values.get("themes")), row, required=True)
+        subthemes = self.codes("themes", split_list(values.get("subthemes")), row, required=True)
+        parents = {self.vocabulary.theme_parents.get(code) for code in subthemes}
+        return sorted(set(subthemes) | {code for code in domains if code not in parents})
+
+    def read(self, values: dict, row: RowPlan) -> tuple[dict, dict, dict]:
+        """Identity, fields and relations of a row. Only the fields the file has are set, so that an update
+        never blanks what the file does not speak of (values holds the mapped fields only)."""
         organisation_id = self.organisation(values, row)
-        themes = self.codes("themes", split_list(values.get("themes")) + split_list(values.get("subthemes")), row,
-                            required=True)
+        themes = self.themes(values, row)
         if not themes and not row.has_errors:
             row.error("themes_required", "aucun thème / no theme")
         fields: dict = {}
         for name, end in (("start_date", False), ("end_date", True)):
             try:
-                fields[name] = parse_date(values.get(name), end_of_period=end)
+                if name in values:
+                    fields[name] = parse_date(values[name], end_of_period=end)
             except ValueError as error:
                 row.error("date_invalid", str(error))
         if fields.get("start_date") and fields.get("end_date") and fields["end_date"] < fields["start_date"]:
             row.error("dates_inverted", "la fin précède le début / the end is before the start")
         for name in ("women_targeted", "women_reached"):
             try:
-                fields[name] = parse_count(values.get(name))
+                if name in values:
+                    fields[name] = parse_count(values[name])
             except ValueError as error:
                 row.error("count_invalid", str(error))
-        fields["status"] = self.word("status", values.get("status"), row, "ongoing")
-        sensitivity = self.word("sensitivity", values.get("sensitivity"), row, None)
-        if sensitivity:
-            fields["sensitivity"] = sensitivity
-        fields["description"] = values.get("description") or ""
-        relations = {"themes": themes,
-                     "action_kinds": self.codes("action_kinds", split_list(values.get("action_kinds")), row),
-                     "target_groups": self.codes("target_groups", split_list(values.get("target_groups")), row),
-                     "funders": self.codes("funders", split_list(values.get("funders")), row)}
+        if "status" in values:
+            fields["status"] = self.word("status", values["status"], row, "ongoing")
+        if "sensitivity" in values:
+            sensitivity = self.word("sensitivity", values["sensitivity"], row, None)
+            if sensitivity:
+                fields["sensitivity"] = sensitivity
+        if "description" in values:
+            fields["description"] = values["description"] or ""
+        relations = {"themes": themes}
+        for kind in ("action_kinds", "target_groups", "funders"):
+            if kind in values:
+                relations[kind] = self.codes(kind, split_list(values[kind]), row)
         place = self.place(values, row)
         title = (values.get("title") or "").strip()
         if not title:
@@ -209,7 +232,7 @@ class RowReader:
             row.warn("title_made", f"intitulé absent : « {title[:80]} » / no title, made from the themes and place")
         fields["title"] = title[:200]
         return ({"organisation_id": organisation_id, "external_id": values.get("external_id")}, fields,
-                {**relations, **place})
+                {"relations": relations, **place})
 
     def place(self, values: dict, row: RowPlan) -> dict:
         try:
@@ -272,14 +295,14 @@ def plan_import(table: Table, mapping: dict, *, audience: Audience, matcher: Pla
         organisation_id = identity["organisation_id"]
         key = (f"id:{identity['external_id']}" if identity["external_id"] else
                "row:" + _hash([organisation_id, normalise_name(fields["title"]), fields.get("start_date"),
-                               fields.get("end_date"), relations["themes"]])[:40])
+                               fields.get("end_date"), relations["relations"]["themes"]])[:40])
         row.key, row.organisation_id = key, organisation_id
         group = groups.get((organisation_id, key))
         if group is None:
             group = groups[(organisation_id, key)] = InterventionPlan(
                 key=key, organisation_id=organisation_id,
                 declared_by_network_id=declaring_network_for_import(audience, organisation_id), fields=fields,
-                relations={k: relations[k] for k in ("themes", "action_kinds", "target_groups", "funders")})
+                relations=relations["relations"])
         elif group.fields != fields:
             row.warn("group_fields_differ", "même intervention que la ligne {0} avec d'autres valeurs : celles de la "
                      "ligne {0} sont gardées / same intervention as line {0} with other values: line {0}'s "
@@ -291,6 +314,7 @@ def plan_import(table: Table, mapping: dict, *, audience: Audience, matcher: Pla
             group.geometries.append(relations["geometry"])
     interventions = list(groups.values())
     _compare_with_earlier_imports(interventions)
+    _compare_with_exported(interventions, audience)
     return ImportPlan(rows=rows, interventions=interventions, mapping=mapping, scheme=default_scheme)
 
 
@@ -306,3 +330,31 @@ def _compare_with_earlier_imports(interventions: list[InterventionPlan]) -> None
         if previous is not None:
             item.existing_id = previous.intervention_id
             item.action = "unchanged" if previous.content_hash == item.content_hash else "update"
+
+
+EXPORTED_ID = re.compile(r"^id:musoya-(\d+)$")
+
+
+def _compare_with_exported(interventions: list[InterventionPlan], audience: Audience) -> None:
+    """Rows of a Musoya export ("musoya-<id>") are that intervention again: unchanged when the file says what
+    the database holds (same fields, relations and communes), an update otherwise; never a copy."""
+    wanted = {int(m.group(1)): item for item in interventions
+              if item.existing_id is None and (m := EXPORTED_ID.match(item.key))}
+    found = Intervention.objects.filter(pk__in=wanted).prefetch_related(
+        "themes", "action_kinds", "target_groups", "funders")
+    for current in found:
+        item = wanted[current.pk]
+        if current.organisation_id != item.organisation_id or not can_edit_intervention(
+                audience, organisation_id=current.organisation_id,
+                declared_by_network_id=current.declared_by_network_id):
+            continue
+        item.existing_id = current.pk
+        held = {
+            "fields": {name: getattr(current, name) for name in item.fields},
+            "relations": {kind: sorted((getattr(r, "code", None) or r.id for r in getattr(current, kind).all()),
+                                       key=str) for kind in item.relations},
+            "units": sorted(ZoneCommune.objects.filter(zone__intervention=current)
+                            .values_list("commune__pcode", flat=True).distinct()),
+        }
+        said = {"fields": item.fields, "relations": item.relations, "units": item.units}
+        item.action = "unchanged" if held == said and not item.geometries else "update"

@@ -139,7 +139,7 @@ def _vocabulary_instances(plan: ImportPlan) -> dict:
     wanted = {name: set() for name in ("themes", "action_kinds", "target_groups", "funders")}
     for item in plan.interventions:
         for name in wanted:
-            wanted[name].update(item.relations[name])
+            wanted[name].update(item.relations.get(name, []))
     return {
         "themes": Theme.objects.in_bulk(wanted["themes"], field_name="code"),
         "action_kinds": ActionKind.objects.in_bulk(wanted["action_kinds"], field_name="code"),
@@ -157,8 +157,7 @@ def _write(audience: Audience, item: InterventionPlan, vocab: dict, *, edition_s
     fields = dict(item.fields)
     if item.declared_by_network_id:
         fields["declared_by_network"] = organisations[item.declared_by_network_id]
-    relations = {name: [vocab[name][code] for code in item.relations[name]]
-                 for name in ("themes", "action_kinds", "target_groups", "funders")}
+    relations = {name: [vocab[name][code] for code in codes] for name, codes in item.relations.items()}
     if item.action == "create":
         intervention = zone_services.intervention_create(
             audience=audience, organisation=organisations[item.organisation_id], fields=fields,

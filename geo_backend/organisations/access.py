@@ -205,3 +205,12 @@ def require_importer(audience: Audience) -> None:
     if not (audience.is_admin or audience.editor_of):
         raise forbidden("L'import est réservé aux éditeur·rices d'une organisation et aux coordinations.",
                         "Importing is for organisation editors and network coordinators.")
+
+
+def visible_import_runs_q(audience: Audience) -> Q:
+    """Import runs a person may read: their own and those for organisations they edit (all for administrators)."""
+    if audience.is_admin:
+        return Q()
+    if audience.is_visitor:
+        return Q(pk__in=[])
+    return Q(user_id=audience.user_id) | Q(organisation_id__in=audience.editor_of)
