@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("geo_backend.api.urls")),
     path("tiles/", include("geo_backend.regions.tile_urls")),
+    # OGC API - Features for GIS clients (QGIS, GDAL), served by pygeoapi: public data only.
+    path("ogc/", include("geo_backend.exchange.ogc")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
