@@ -355,3 +355,35 @@ class PlaceMatcher:
                     votes[self.alias_scheme] += self._names_agree(self.aliases[code], names) > 0
                 break
         return self.alias_scheme if votes[self.alias_scheme] > votes[self.scheme] else self.scheme
+
+    # --- search (the site's search box and the zone picker use the same matching as imports) ----------------
+
+    def search(self, text: str, level: int | None = None, limit: int = 10) -> list[str]:
+        """P-codes of the units a typed name may mean, best first: normalised name, then close spellings."""
+        normalised = normalise_name(text)
+        if not normalised:
+            return []
+        levels = [level] if level in LEVELS else list(LEVELS)
+        found: dict[str, float] = {}
+        for lv in levels:
+            for pcode in self.by_variant.get((lv, normalised), set()):
+                found[pcode] = 1.0
+            choices = self.fuzzy_keys.get(lv, [])
+            for _v, score, index in process.extract(normalised, [v for v, _ in choices], scorer=fuzz.ratio,
+                                                     limit=limit, score_cutoff=SUGGEST * 100):
+                pcode = choices[index][1]
+                found[pcode] = max(found.get(pcode, 0), _score(normalised, choices[index][0]), score / 100)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return [pcode for pcode, score in ranked if score >= ACCEPT - 0.05][:limit]
+
+    def search_localities(self, text: str, limit: int = 20) -> list[str]:
+        """P-codes of the localities a typed name may mean (same name once normalised, or a close spelling)."""
+        normalised = normalise_name(text)
+        if not normalised:
+            return []
+        exact = sorted(self.locality_names.get(normalised, set()))
+        if not hasattr(self, "_locality_keys"):
+            self._locality_keys = list(self.locality_names)
+        close = [key for key, _s, _i in process.extract(normalised, self._locality_keys, scorer=fuzz.ratio,
+                                                         limit=limit, score_cutoff=ACCEPT * 100)]
+        return (exact + [p for key in close for p in sorted(self.locality_names[key]) if p not in exact])[:limit]

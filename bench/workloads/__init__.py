@@ -5,6 +5,7 @@ Each capability adds its own module here and appends its workload functions to W
 from . import boundaries
 from .analytics import coverage_api, coverage_rebuild, zone_update
 from .dashboard import WORKLOADS as DASHBOARD
+from .exchange import import_500_rows
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
 
@@ -23,6 +24,7 @@ WORKLOADS = [
     coverage_rebuild,
     home_page,
     *DASHBOARD,
+    import_500_rows,
     # Last: it truncates the reference tables inside a transaction (rolled back), which blocks their readers.
     boundaries.full_load,
 ]

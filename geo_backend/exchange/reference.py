@@ -110,3 +110,12 @@ def organisation_lookup() -> dict[str, list[int]]:
             if key:
                 lookup.setdefault(key, []).append(org_id)
     return lookup
+
+
+def matched_unit_pcodes(edition: Edition, text: str, level: int | None = None) -> list[str]:
+    """For the site's search and the zone picker: the units the import's matcher finds for a typed name."""
+    return place_matcher(edition).search(text, level)
+
+
+def matched_locality_pcodes(edition: Edition, text: str, limit: int = 20) -> list[str]:
+    return place_matcher(edition).search_localities(text, limit)

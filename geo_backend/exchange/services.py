@@ -13,6 +13,7 @@ from django.db import transaction
 from etl.columns import FIELDS, check_mapping, recognise_columns
 from etl.errors import EtlError
 from etl.tables import read_table
+from geo_backend.analytics.services import coverage_atoms_deferred
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import Audience, importable_organisation_ids, require_importer
 from geo_backend.organisations.models import Organisation
@@ -112,27 +113,34 @@ def _carry_out(*, audience: Audience, plan: ImportPlan, report: dict, default: O
             updated=counts["update"], unchanged=counts["unchanged"], errors=0,
             report={k: v for k, v in report.items() if k != "rows"})
         vocab = _vocabulary_instances(plan)
-        for item in plan.interventions:
-            if item.action == "unchanged":
-                continue
-            try:
-                intervention = _write(audience, item, vocab, edition_slug=edition_slug, submit=submit)
-            except DomainError as error:
-                lines = ", ".join(str(line) for line in item.lines)
-                raise DomainError("import_failed", f"Ligne(s) {lines} : {error.message_fr} Rien n'a été importé.",
-                                  f"Line(s) {lines}: {error.message_en} Nothing was imported.",
-                                  details={"lines": item.lines, "cause": error.code, **error.details},
-                                  status_code=error.status_code if error.status_code < 500 else 400) from error
-            ImportedIntervention.objects.update_or_create(
-                organisation_id=item.organisation_id, source_key=item.key,
-                defaults={"intervention": intervention, "content_hash": item.content_hash, "last_run": run})
-            item.existing_id = intervention.id
+        with coverage_atoms_deferred():  # each touched commune's coverage atoms rebuilt once, at the end
+            _write_all(audience, plan, vocab, run, edition_slug=edition_slug, submit=submit)
         owner = _mapping_owner(audience, default)
         if save_mapping and owner:
             ColumnMapping.objects.update_or_create(
                 organisation_id=owner, columns_signature=columns_signature(report["columns"]),
                 defaults={"mapping": save_mapping})
     return run
+
+
+def _write_all(audience: Audience, plan: ImportPlan, vocab: dict, run: ImportRun, *, edition_slug: str,
+               submit: bool) -> None:
+    """Every intervention to create or update, through the zones services; a refusal names its lines."""
+    for item in plan.interventions:
+        if item.action == "unchanged":
+            continue
+        try:
+            intervention = _write(audience, item, vocab, edition_slug=edition_slug, submit=submit)
+        except DomainError as error:
+            lines = ", ".join(str(line) for line in item.lines)
+            raise DomainError("import_failed", f"Ligne(s) {lines} : {error.message_fr} Rien n'a été importé.",
+                              f"Line(s) {lines}: {error.message_en} Nothing was imported.",
+                              details={"lines": item.lines, "cause": error.code, **error.details},
+                              status_code=error.status_code if error.status_code < 500 else 400) from error
+        ImportedIntervention.objects.update_or_create(
+            organisation_id=item.organisation_id, source_key=item.key,
+            defaults={"intervention": intervention, "content_hash": item.content_hash, "last_run": run})
+        item.existing_id = intervention.id
 
 
 def _vocabulary_instances(plan: ImportPlan) -> dict:
