@@ -16,6 +16,7 @@ from geo_backend.api.helpers import StrictSerializer, audience, page_links, vali
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import visible_import_runs_q
 
+from .export_views import strict_params
 from .models import ImportRun
 from .services import import_file
 
@@ -72,18 +73,9 @@ def _file_bytes(data: dict) -> tuple[bytes, str]:
     return raw, filename
 
 
-class ImportListParams(StrictSerializer):
+class ImportListParams(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
     offset = serializers.IntegerField(min_value=0, default=0)
-
-
-def query_params(serializer_class, request) -> dict:
-    """Query parameters checked by a serializer; unknown ones are refused (a typo must not be ignored)."""
-    serializer = serializer_class(data=request.query_params.dict())
-    if not serializer.is_valid():
-        raise DomainError("invalid_parameters", "Paramètres invalides.", "Invalid parameters.",
-                          details=serializer.errors)
-    return dict(serializer.validated_data)
 
 
 def run_as_dict(run: ImportRun) -> dict:
@@ -101,7 +93,7 @@ class ImportView(APIView):
         who = audience(request)
         if who.is_visitor:
             raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
-        params = query_params(ImportListParams, request)
+        params = strict_params(ImportListParams, request)
         runs = ImportRun.objects.filter(visible_import_runs_q(who)).order_by("-created_at", "-id")
         page = runs[params["offset"]:params["offset"] + params["limit"]]
         return Response({**page_links(request, count=runs.count(), limit=params["limit"], offset=params["offset"]),

@@ -40,6 +40,7 @@ THREE_W_COLUMNS = [
     ("women_reached", "Femmes atteintes", "#reached+f"),
     ("sensitivity", "Sensibilité", None),
     ("validation_state", "État de validation", None),
+    ("is_demo", "Exemple fictif", None),
 ]
 
 
@@ -68,7 +69,7 @@ def three_w_rows(audience: Audience, filters: InterventionFilters | None = None)
                {codes("t.name", "zones_intervention_funders", "taxonomy_funder", "funder_id")},
                r.name, r.pcode, c.name, c.pcode, m.name, m.pcode,
                i.start_date, i.end_date, i.status, i.women_targeted, i.women_reached, i.sensitivity,
-               i.validation_state
+               i.validation_state, CASE WHEN i.is_demo THEN 'oui' ELSE 'non' END
         FROM zones_intervention i
         JOIN organisations_organisation o ON o.id = i.organisation_id
         JOIN (SELECT DISTINCT z.intervention_id, zc.commune_id FROM zones_zone z

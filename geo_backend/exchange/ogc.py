@@ -166,7 +166,7 @@ def item(request, collection_id, item_id):
 
 
 urlpatterns = [
-    re_path(r"^/?$", landing, name="ogc-landing"),
+    re_path(r"^$", landing, name="ogc-landing"),
     re_path(r"^conformance/?$", conformance, name="ogc-conformance"),
     re_path(r"^openapi/?$", openapi, name="ogc-openapi"),
     re_path(r"^collections/?$", collections, name="ogc-collections"),
