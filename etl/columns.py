@@ -23,6 +23,7 @@ FIELDS = {
     "sensitivity": "Sensibilité / sensitivity",
     "women_targeted": "Femmes ciblées / women targeted",
     "women_reached": "Femmes atteintes / women reached",
+    "gender_marker": "Marqueur genre CAD (0, 1, 2) / DAC gender marker",
     "region": "Région (nom) / region name",
     "region_pcode": "Région (P-code)",
     "cercle": "Cercle (nom) / cercle name",
@@ -85,6 +86,8 @@ HEADER_FIELDS = {
     "sensitivity": ["sensibilite", "sensitivity", "confidentialite", "visibilite"],
     "women_targeted": ["femmes ciblees", "nombre de femmes ciblees", "women targeted", "cible femmes",
                        "targeted f", "beneficiaires femmes ciblees"],
+    "gender_marker": ["marqueur genre", "marqueur genre cad", "gender marker", "dac gender marker",
+                      "marqueur egalite femmes hommes", "marqueur cad genre"],
     "women_reached": ["femmes atteintes", "nombre de femmes atteintes", "women reached", "femmes touchees",
                       "reached f", "beneficiaires femmes atteintes"],
     "region": ["region", "nom region", "region name", "admin1", "adm1", "adm1 name", "admin1name", "adm1 fr"],
@@ -132,11 +135,13 @@ def _hxl_field(tag: str) -> str | None:
     return None
 
 
-def recognise_columns(columns: list[str], hxl: dict[str, str] | None = None) -> dict[str, str]:
+def recognise_columns(columns: list[str], hxl: dict[str, str] | None = None, *,
+                      ignore: frozenset | set = frozenset()) -> dict[str, str]:
     """The field -> column mapping found automatically: HXL hashtags first, then headers. A field is given to
-    one column only (the first that claims it)."""
+    one column only (the first that claims it); columns in ignore (KoBoToolbox's own "start", "end"… which
+    say when the form was filled in, not when the intervention runs) are never claimed."""
     mapping: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(ignore) - {"_uuid"}
     if "_uuid" in columns:  # KoBoToolbox's stable key of a submission (its "_id" changes between servers)
         mapping["external_id"] = "_uuid"
         taken.add("_uuid")

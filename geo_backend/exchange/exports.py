@@ -38,6 +38,7 @@ THREE_W_COLUMNS = [
     ("status", "Statut", "#status"),
     ("women_targeted", "Femmes ciblées", "#targeted+f"),
     ("women_reached", "Femmes atteintes", "#reached+f"),
+    ("gender_marker", "Marqueur genre CAD", None),
     ("sensitivity", "Sensibilité", None),
     ("validation_state", "État de validation", None),
     ("is_demo", "Exemple fictif", None),
@@ -68,8 +69,8 @@ def three_w_rows(audience: Audience, filters: InterventionFilters | None = None)
                {codes("t.code", "zones_intervention_target_groups", "taxonomy_targetgroup", "targetgroup_id")},
                {codes("t.name", "zones_intervention_funders", "taxonomy_funder", "funder_id")},
                r.name, r.pcode, c.name, c.pcode, m.name, m.pcode,
-               i.start_date, i.end_date, i.status, i.women_targeted, i.women_reached, i.sensitivity,
-               i.validation_state, CASE WHEN i.is_demo THEN 'oui' ELSE 'non' END
+               i.start_date, i.end_date, i.status, i.women_targeted, i.women_reached, i.gender_marker,
+               i.sensitivity, i.validation_state, CASE WHEN i.is_demo THEN 'oui' ELSE 'non' END
         FROM zones_intervention i
         JOIN organisations_organisation o ON o.id = i.organisation_id
         JOIN (SELECT DISTINCT z.intervention_id, zc.commune_id FROM zones_zone z

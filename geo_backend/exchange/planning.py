@@ -165,6 +165,12 @@ class RowReader:
         found, unknown = [], []
         for value in values:
             code = self.vocabulary.code(kind, value)
+            if code is None and " " in value:
+                # KoBoToolbox writes a multiple choice as its codes separated by spaces ("vbg acces-justice").
+                parts = [self.vocabulary.code(kind, part) for part in value.split()]
+                if all(part is not None for part in parts):
+                    found.extend(parts)
+                    continue
             (found if code is not None else unknown).append(code if code is not None else value)
         if unknown:
             message = f"{kind} inconnu(s) / unknown: {', '.join(unknown)}"
@@ -220,6 +226,15 @@ class RowReader:
                 fields["sensitivity"] = sensitivity
         if "description" in values:
             fields["description"] = values["description"] or ""
+        if "gender_marker" in values:
+            try:
+                marker = parse_count(values["gender_marker"])
+                if marker is not None and marker > 2:
+                    raise ValueError(f"marqueur genre 0, 1 ou 2, pas « {values['gender_marker']} » / gender marker "
+                                     "0, 1 or 2")
+                fields["gender_marker"] = marker
+            except ValueError as error:
+                row.error("gender_marker_invalid", str(error))
         relations = {"themes": themes}
         for kind in ("action_kinds", "target_groups", "funders"):
             if kind in values:

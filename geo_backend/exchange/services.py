@@ -12,7 +12,7 @@ from django.db import transaction
 
 from etl.columns import FIELDS, check_mapping, recognise_columns
 from etl.errors import EtlError
-from etl.tables import read_table
+from etl.tables import KOBO_META, read_table
 from geo_backend.analytics.services import coverage_atoms_deferred
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import Audience, importable_organisation_ids, require_importer
@@ -50,14 +50,15 @@ def _mapping_owner(audience: Audience, default: Organisation | None) -> int | No
 
 
 def resolve_mapping(columns: list[str], hxl: dict, *, given: dict | None, owner_id: int | None,
-                    has_default_organisation: bool) -> tuple[dict, str]:
+                    has_default_organisation: bool, kobo: bool = False) -> tuple[dict, str]:
     """The field -> column mapping to use and where it came from (given, saved, recognised)."""
     if given:
         mapping, source = {f: c for f, c in given.items() if c}, "given"
     else:
         saved = ColumnMapping.objects.filter(organisation_id=owner_id, columns_signature=columns_signature(columns)
                                              ).first() if owner_id else None
-        mapping, source = (dict(saved.mapping), "saved") if saved else (recognise_columns(columns, hxl), "recognised")
+        mapping, source = (dict(saved.mapping), "saved") if saved else (
+            recognise_columns(columns, hxl, ignore=KOBO_META if kobo else frozenset()), "recognised")
     problems = [p for p in check_mapping(mapping, columns)
                 if not (has_default_organisation and "organisation" in p and "colonne absente" not in p)]
     if problems:
@@ -81,7 +82,8 @@ def import_file(*, audience: Audience, data: bytes, filename: str, mapping: dict
     columns = list(table.frame.columns)
     mapping, mapping_source = resolve_mapping(columns, table.hxl, given=mapping,
                                               owner_id=_mapping_owner(audience, default),
-                                              has_default_organisation=default is not None)
+                                              has_default_organisation=default is not None,
+                                              kobo=table.source_format == "kobo")
     edition = edition_resolve(edition_slug)
     plan = plan_import(table, mapping, audience=audience, matcher=place_matcher(edition),
                        default_organisation=default, scheme=scheme)

@@ -160,3 +160,19 @@ def test_the_command_dry_run_reports_and_writes_nothing(orgs, tmp_path):
     with pytest.raises(CommandError, match="import_has_errors"):
         call_command("import_interventions", str(path), stdout=io.StringIO())
     assert factories.registry_snapshot() == before
+
+
+def test_kobo_export_with_groups_multiple_choices_and_a_gender_marker(orgs):
+    header = ["start", "identification/organisation", "activite/titre", "activite/themes", "lieu/cercle",
+              "lieu/commune", "activite/marqueur_genre", "_id", "_uuid", "_submission_time"]
+    rows = [["2025-03-01", "Association Bènkadi", "Causeries", "vbg acces-justice", "segou", "markala", "2", "7",
+             "uuid-1", "2025-03-01T10:00:00"]]
+    report = run(orgs, xlsx(header, rows), filename="kobo.xlsx", dry_run=False)  # columns recognised
+    assert report["format"] == "kobo" and report["counts"]["create"] == 1
+    assert report["mapping"] == {"organisation": "organisation", "title": "titre", "themes": "themes",
+                                 "cercle": "cercle", "commune": "commune", "gender_marker": "marqueur_genre",
+                                 "external_id": "_uuid"}
+    created = Intervention.objects.get(title="Causeries")
+    assert sorted(created.themes.values_list("code", flat=True)) == ["acces-justice", "vbg"]
+    assert created.gender_marker == 2
+    assert ImportedIntervention.objects.get(intervention=created).source_key == "id:uuid-1"
