@@ -32,11 +32,15 @@ class Table:
     source_format: str = "csv"  # csv, xlsx; "kobo" when KoBoToolbox's columns were recognised
     encoding: str | None = None
     separator: str | None = None
-    first_data_line: int = 2  # the spreadsheet line of the first data row (for messages)
+    lines: list[int] = field(default_factory=list)  # each row's line in the file (blank lines are skipped)
+
+    @property
+    def first_data_line(self) -> int:
+        return self.lines[0] if self.lines else 2
 
     def line_of(self, position: int) -> int:
         """The line a person sees in their spreadsheet for the row at this position."""
-        return self.first_data_line + position
+        return self.lines[position] if position < len(self.lines) else self.first_data_line + position
 
 
 def _too_large(size: int) -> EtlError:
@@ -106,6 +110,17 @@ def _rows_from_xlsx(data: bytes) -> list[list]:
     return rows
 
 
+def _header_position(rows: list[list]) -> int:
+    """Where the header is: spreadsheets often start with a title ("Matrice 3W – Réseau X – 2025") and a blank
+    line; the header is the first of the first rows that fills at least half as many cells as the fullest."""
+    counts = [sum(1 for c in row if _cell(c)) for row in rows[:20]]
+    widest = max(counts)
+    for position, count in enumerate(counts[:10]):
+        if count >= max(2, widest / 2) or is_hxl_row(rows[position]):
+            return position
+    return 0
+
+
 def is_hxl_row(cells: list) -> bool:
     """True when the non-empty cells of a row are HXL hashtags (#org+name …) and there is at least one."""
     values = [_cell(c) for c in cells]
@@ -139,8 +154,9 @@ def _dedupe(names: list[str]) -> list[str]:
 def read_table(data: bytes, filename: str = "") -> Table:
     """Reads a CSV or XLSX file (or a KoBoToolbox export of either) given as bytes.
 
-    The first non-empty row is the header; a row of HXL hashtags right under it (or right above it, as some
-    HXL tools write) is read as the columns' hashtags. KoBoToolbox group prefixes ("identification/organisation")
+    The header is the first row that fills at least half as many cells as the fullest (a title and blank lines
+    above it are skipped); a row of HXL hashtags right under it (or right above it, as some HXL tools write) is
+    read as the columns' hashtags. KoBoToolbox group prefixes ("identification/organisation")
     are dropped from the column names. Raises EtlError file_too_large, file_unreadable, table_empty or
     too_many_rows.
     """
@@ -155,17 +171,20 @@ def read_table(data: bytes, filename: str = "") -> Table:
                            "This file is neither a CSV file nor an XLSX workbook.")
         rows, encoding, separator = _rows_from_csv(data)
         source_format = "csv"
-    rows = [row for row in rows if any(_cell(c) for c in row)]
+    # Keep each row's line in the file, so that messages name the line a person sees in their spreadsheet.
+    numbered = [(line, row) for line, row in enumerate(rows, start=1) if any(_cell(c) for c in row)]
+    rows = [row for _line, row in numbered]
     if not rows:
         raise EtlError("table_empty", "Le fichier ne contient aucune ligne.", "The file has no rows.")
-    header_at = 0
+    header_at = _header_position(rows)
     tags_row = None
-    if is_hxl_row(rows[0]) and len(rows) > 1:  # hashtags above the header
-        tags_row, header_at = rows[0], 1
+    if is_hxl_row(rows[header_at]) and len(rows) > header_at + 1:  # hashtags above the header
+        tags_row, header_at = rows[header_at], header_at + 1
     header = rows[header_at]
-    body = rows[header_at + 1:]
-    if tags_row is None and body and is_hxl_row(body[0]):
-        tags_row, body = body[0], body[1:]
+    body_at = header_at + 1
+    if tags_row is None and body_at < len(rows) and is_hxl_row(rows[body_at]):
+        tags_row, body_at = rows[body_at], body_at + 1
+    body = rows[body_at:]
     width = max(len(header), max((len(r) for r in body), default=0))
     raw_names = [_header(header[i] if i < len(header) else None, i) for i in range(width)]
     kobo = any(name in KOBO_META or _KOBO_GROUP.match(name) for name in raw_names) and (
@@ -182,6 +201,5 @@ def read_table(data: bytes, filename: str = "") -> Table:
             tag = _cell(tags_row[i]) if i < len(tags_row) else None
             if tag:
                 hxl[name] = normalise_hashtag(tag)
-    first_data_line = header_at + 2 + (1 if tags_row is not None and header_at == 0 else 0)
     return Table(frame=frame, hxl=hxl, source_format="kobo" if kobo else source_format, encoding=encoding,
-                 separator=separator, first_data_line=first_data_line)
+                 separator=separator, lines=[line for line, _row in numbered[body_at:]])

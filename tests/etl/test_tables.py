@@ -120,3 +120,12 @@ def test_a_mapping_needs_who_and_where():
     assert any("Colonne absente" in p for p in problems)
     assert any("organisation" in p for p in problems) and any("lieu" in p for p in problems)
     assert check_mapping({"organisation": "Org", "commune": "Commune"}, ["Org", "Commune"]) == []
+
+
+def test_a_title_above_the_header_and_blank_lines_are_skipped_and_lines_kept():
+    data = xlsx([["Matrice 3W – Réseau des femmes de Ségou – 2025"], [], ["Organisation", "Commune", "Thème"],
+                 ["Association A", "Markala", "vbg"], [], ["Association B", "Dioro", "vbg"]])
+    table = read_table(data, "3W.xlsx")
+    assert list(table.frame.columns) == ["Organisation", "Commune", "Thème"]
+    assert table.frame["Organisation"].tolist() == ["Association A", "Association B"]
+    assert [table.line_of(0), table.line_of(1)] == [4, 6]  # the lines Excel shows
