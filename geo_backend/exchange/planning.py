@@ -21,6 +21,7 @@ from geo_backend.organisations.access import (
     importable_organisation_ids,
 )
 from geo_backend.organisations.models import Organisation
+from geo_backend.organisations.selectors import organisations_visible
 from geo_backend.zones.models import Intervention, ZoneCommune
 
 from .geometry import row_geometry
@@ -132,9 +133,9 @@ class RowReader:
         self.scheme = scheme
         self.default_scheme = default_scheme
         self.vocabulary = Vocabulary()
-        self.organisations = organisation_lookup()
+        self.organisations = organisation_lookup(audience)
         self.allowed = importable_organisation_ids(audience)
-        self.names = dict(Organisation.objects.values_list("id", "name"))
+        self.names = dict(organisations_visible(audience).values_list("id", "name"))
 
     def organisation(self, values: dict, row: RowPlan) -> int | None:
         given = values.get("organisation") or values.get("organisation_acronym")

@@ -9,7 +9,8 @@ from rapidfuzz import fuzz, process
 from etl.columns import normalise_header
 from etl.matching import PlaceMatcher
 from etl.names import normalise_name
-from geo_backend.organisations.models import Organisation
+from geo_backend.organisations.access import Audience
+from geo_backend.organisations.selectors import organisations_visible
 from geo_backend.regions.models import Edition
 from geo_backend.taxonomy.models import ActionKind, Funder, TargetGroup, Theme
 
@@ -101,10 +102,11 @@ class Vocabulary:
         return lookup[best[0]] if best else None
 
 
-def organisation_lookup() -> dict[str, list[int]]:
-    """Organisations by normalised name, acronym and slug (a key may name several: the import then asks)."""
+def organisation_lookup(audience: Audience) -> dict[str, list[int]]:
+    """The organisations this audience sees (organisations.selectors), by normalised name, acronym and slug (a
+    key may name several: the import then asks)."""
     lookup: dict[str, list[int]] = {}
-    for org_id, name, acronym, slug in Organisation.objects.exclude(status="archived").values_list(
+    for org_id, name, acronym, slug in organisations_visible(audience).exclude(status="archived").values_list(
             "id", "name", "acronym", "slug"):
         for key in {normalise_name(name), normalise_name(acronym or ""), normalise_name(slug.replace("-", " "))}:
             if key:

@@ -176,3 +176,12 @@ def test_kobo_export_with_groups_multiple_choices_and_a_gender_marker(orgs):
     assert sorted(created.themes.values_list("code", flat=True)) == ["acces-justice", "vbg"]
     assert created.gender_marker == 2
     assert ImportedIntervention.objects.get(intervention=created).source_key == "id:uuid-1"
+
+
+def test_a_pending_organisation_of_others_is_neither_matched_nor_suggested(orgs):
+    factories.organisation("Association Cachée", status="pending")
+    header = ["Organisation", "Thème", "Cercle", "Commune"]
+    report = run(orgs, xlsx(header, [["Association Cachée", "vbg", "Ségou", "Markala"]]), filename="a.xlsx")
+    problem = report["rows"][0]["problems"][0]
+    assert problem["code"] == "organisation_unknown"
+    assert "Association Cachée" not in [c["name"] for c in problem.get("candidates", [])]
