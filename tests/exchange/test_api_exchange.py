@@ -169,3 +169,27 @@ def test_the_import_template_lists_themes_and_pcodes(mali):
     assert workbook["Thèmes"].max_row > 10 and workbook["P-codes"].max_row > 700
     header, tags, rows = read_csv(factories.api_client().get("/api/v1/exports/template/", {"format": "csv"}).content)
     assert "Organisation" in header and "#adm3+code" in tags and len(rows) == 1
+
+
+def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    import math
+
+    n = 2 ** z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def test_zone_vector_tiles_hold_what_the_person_may_see(published):
+    x, y = _tile_of(-6.25, 13.45, 7)  # over Ségou: the public, coarse and restricted zones
+    visitor = factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf")
+    assert visitor.status_code == 200 and visitor["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    assert b"Publique" in visitor.content and b"Approximative" in visitor.content
+    assert b"Restreinte" not in visitor.content and b"Brouillon" not in visitor.content
+    assert b"communes" in visitor.content  # the coarse zone is drawn as its communes
+    admin = factories.api_client(factories.user(superuser=True)).get(f"/tiles/zones/7/{x}/{y}.pbf")
+    assert b"Restreinte" in admin.content and admin["Cache-Control"].startswith("private")
+    themed = factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf", {"theme": "education-filles"})
+    assert b"Publique" not in themed.content
+    assert factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf", {"colour": "x"}).status_code == 400
+    assert factories.api_client().get("/tiles/zones/3/99/0.pbf").status_code == 400
