@@ -29,8 +29,8 @@ def labelled(model) -> tuple[list, list[dict]]:
 
 def funders() -> tuple[list, list[dict]]:
     columns = [("id", "Identifiant", None), ("name", "Nom", "#org+funder+name"),
-               ("acronym", "Sigle", "#org+funder+acronym")]
-    return columns, list(Funder.objects.filter(is_demo=False).values("id", "name", "acronym"))
+               ("acronym", "Sigle", "#org+funder+acronym"), ("is_demo", "Exemple fictif", None)]
+    return columns, list(Funder.objects.order_by("name").values("id", "name", "acronym", "is_demo"))
 
 
 def organisation_types() -> tuple[list, list[dict]]:
