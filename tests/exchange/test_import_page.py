@@ -33,6 +33,7 @@ def test_upload_preview_confirm(orgs):
         "3W.csv", semicolon_cp1252(GOOD_ROWS[:2]))})
     html = preview.content.decode()
     assert preview.status_code == 200 and "Confirmer l'import" in html and "ML040216" in html
+    assert '<option value="Commune" selected>' in html  # the recognised columns, to change if wrong
     assert factories.registry_snapshot() == before
     sha = preview.context["sha"]
     done = client.post("/espace/import/", {"step": "confirm", "sha": sha}, follow=True)
