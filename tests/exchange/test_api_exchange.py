@@ -124,6 +124,10 @@ def test_round_trip_export_then_import_gives_the_same_interventions(orgs, publis
     assert again.status_code == 200, again.content[:400]
     assert again.json()["counts"]["unchanged"] == len(expected) == 4
     assert factories.registry_snapshot() == before
+    workbook = editor.get("/api/v1/exports/interventions/", {"format": "xlsx", "organisation": orgs["benkadi"].id})
+    from_xlsx = editor.post("/api/v1/imports/", {"filename": "export.xlsx",
+                                                 "content_base64": _b64(workbook.content)}, format="json")
+    assert from_xlsx.json()["format"] == "xlsx" and from_xlsx.json()["counts"]["unchanged"] == 4
     # Imported into an empty registry: the same interventions again (fields, themes, communes).
     described = {title: _described(i) for title, i in expected.items()}
     Intervention.objects.filter(organisation=orgs["benkadi"]).delete()
