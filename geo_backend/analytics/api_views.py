@@ -25,8 +25,10 @@ from . import selectors
 GEOJSON = "application/geo+json"
 # HXL hashtags for the CSV exports, so humanitarian tools recognise the columns. Only hashtags and attributes of
 # the HXL dictionary (etl.hxl); a measure the dictionary has no word for stays untagged.
-HXL = {"pcode": "code", "name": "name", "women": "#population+f", "organisations": "#org+num",
-       "interventions": "#activity+num", "population": "#population+total"}
+# The unit's P-code and name are tagged by level (#adm2+code; #country+code for level 0).
+HXL = {"women": "#population+f", "organisations": "#org+num", "interventions": "#activity+num",
+       "population": "#population+total"}
+UNIT_COLUMNS = {"pcode": "code", "name": "name"}
 
 
 class AnalyticsParams(FilterParams):
@@ -76,8 +78,8 @@ def units_response(rows: list[dict], query: selectors.CoverageQuery, output: str
 
 
 def csv_response(rows: list[dict], level: int, name: str) -> HttpResponse:
-    columns = list(rows[0]) if rows else list(HXL)
-    tags = [admin_tag(level, HXL[c]) if c in ("pcode", "name") else HXL.get(c) for c in columns]
+    columns = list(rows[0]) if rows else [*UNIT_COLUMNS, *HXL]
+    tags = [admin_tag(level, UNIT_COLUMNS[c]) if c in UNIT_COLUMNS else HXL.get(c) for c in columns]
     body = csv_bytes(columns, ([row.get(c) for c in columns] for row in rows), tags)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="musoya-{name}.csv"'
