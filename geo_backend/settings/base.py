@@ -205,6 +205,8 @@ LOGGING = {
     "loggers": {
         "musoya": {"level": env("MUSOYA_LOG_LEVEL", default="INFO")},
         "django.request": {"level": "WARNING"},
+        # pygeoapi (the OGC API at /ogc/) warns about every request without an offset; its errors still show.
+        "pygeoapi": {"level": "ERROR"},
     },
 }
 
