@@ -3,6 +3,7 @@
 The uploaded file waits between preview and confirmation in the default storage under its sha256; the session
 lists the files this person uploaded, so nobody confirms someone else's file.
 """
+import datetime as dt
 import hashlib
 import json
 
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +29,7 @@ from .services import import_file
 
 PENDING = "imports/pending/{sha}"
 SESSION_KEY = "exchange_pending"
+PENDING_KEPT = dt.timedelta(days=1)  # a file previewed and never confirmed is forgotten after this
 
 
 class UploadForm(forms.Form):
@@ -47,6 +50,16 @@ class UploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("Fichier trop volumineux (maximum %(mb)s Mo).") % {"mb": MAX_BYTES // 10**6})
         return upload
+
+
+def _forget_old_pending_files() -> None:
+    folder = PENDING.rsplit("/", 1)[0]
+    if not default_storage.exists(folder):
+        return
+    oldest = timezone.now() - PENDING_KEPT
+    for name in default_storage.listdir(folder)[1]:
+        if default_storage.get_modified_time(f"{folder}/{name}") < oldest:
+            default_storage.delete(f"{folder}/{name}")
 
 
 def _organisations(audience):
@@ -81,6 +94,7 @@ def import_page(request):
             return render(request, "exchange/import.html", {**context, "form": form})
         data = form.cleaned_data["file"].read()
         sha = hashlib.sha256(data).hexdigest()
+        _forget_old_pending_files()
         if not default_storage.exists(PENDING.format(sha=sha)):
             default_storage.save(PENDING.format(sha=sha), ContentFile(data))
         request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), sha: form.cleaned_data["file"].name}

@@ -79,3 +79,18 @@ def test_someone_elses_upload_cannot_be_confirmed(orgs):
 def test_people_without_an_organisation_have_no_import_page(orgs):
     assert signed_in(factories.user()).get("/espace/import/").status_code == 404
     assert Client().get("/espace/import/").status_code == 302  # to the sign-in page
+
+
+def test_files_previewed_long_ago_and_never_confirmed_are_forgotten(orgs, tmp_path):
+    import os
+    import time
+
+    old = tmp_path / "imports" / "pending" / ("0" * 64)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(old, (two_days_ago, two_days_ago))
+    signed_in(orgs["people"]["editor"]).post("/espace/import/", {"file": SimpleUploadedFile(
+        "3W.csv", semicolon_cp1252(GOOD_ROWS[:1]))})
+    assert not old.exists()
+    assert len(list(old.parent.iterdir())) == 1  # the new upload waits for its confirmation
