@@ -1,10 +1,12 @@
-"""Exports of the current table: CSV (UTF-8 with BOM, so spreadsheets read the accents) and XLSX. Pure."""
+"""Exports of the current table: CSV (the project's one writer, etl.hxl: UTF-8 with BOM) and XLSX. Pure."""
 import datetime as dt
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from etl.hxl import csv_bytes
 
 from .figures import Table
 
@@ -14,9 +16,11 @@ def filename(table: Table, extension: str, today: dt.date | None = None) -> str:
 
 
 def to_csv(table: Table) -> bytes:
-    """The table with its labels as header; numbers written as numbers (decimal point), empty cells empty."""
-    text = table.labelled().to_csv(index=False, lineterminator="\r\n")
-    return ("\ufeff" + text).encode("utf-8")
+    """The table with its labels as header, by the project's one CSV writer (etl.hxl); numbers written as numbers
+    (decimal point), empty cells empty."""
+    frame = table.labelled()
+    return csv_bytes(list(frame.columns), ([None if _missing(v) else v for v in row]
+                                           for row in frame.itertuples(index=False)))
 
 
 def to_xlsx(table: Table, *, sheet: str = "Musoya") -> bytes:

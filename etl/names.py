@@ -10,17 +10,22 @@ import unicodedata
 from collections.abc import Iterable
 
 import pandas as pd
+from unidecode import unidecode
 
 # Prefixes as they look after accents and punctuation are gone ("Cercle d'Ansongo"
 # becomes "cercle d ansongo"). Longer prefixes first so "commune rurale de" wins over
 # a shorter one. The trailing space guarantees something is left after the prefix.
 _PREFIXES = (
     "commune rurale de ",
+    "commune rurale d ",
     "commune urbaine de ",
+    "commune urbaine d ",
     "commune de ",
+    "commune d ",
     "cercle de ",
     "cercle d ",
     "region de ",
+    "region d ",
     "district de ",
     "district of ",
     "ville de ",
@@ -36,9 +41,18 @@ _BAMAKO_COMMUNE = re.compile(r"^commune (i{1,3}|iv|vi?|[1-6])(?: (?:du district 
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+# The letters of Mali's national languages (Bambara, Fulfulde, Songhay...) as French spellings write them, so that
+# "Sɛgu" finds Ségou and "Ɲɔgɔn" finds "Nyogon". Applied before the general transliteration, which would turn
+# "ɲ" into a bare "n".
+_MALI_LETTERS = str.maketrans({"ɛ": "e", "Ɛ": "E", "ɔ": "o", "Ɔ": "O", "ɲ": "ny", "Ɲ": "Ny", "ŋ": "ng",
+                               "Ŋ": "Ng", "ƴ": "y", "Ƴ": "Y", "ɓ": "b", "Ɓ": "B", "ɗ": "d", "Ɗ": "D"})
+
+
 def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", text.translate(_MALI_LETTERS))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Anything still outside ASCII (œ, ß, other scripts) is transliterated rather than kept or dropped.
+    return stripped if stripped.isascii() else unidecode(stripped)
 
 
 def normalise_name(name: str) -> str:

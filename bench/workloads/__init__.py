@@ -6,6 +6,7 @@ from . import boundaries
 from .analytics import coverage_api, coverage_rebuild, zone_update
 from .dashboard import WORKLOADS as DASHBOARD
 from .etl import check_layer_real
+from .exchange import import_500_rows
 from .fuzz import schema_fuzzing
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
@@ -27,6 +28,7 @@ WORKLOADS = [
     home_page,
     *DASHBOARD,
     schema_fuzzing,
+    import_500_rows,
     # Last: it truncates the reference tables inside a transaction (rolled back), which blocks their readers.
     boundaries.full_load,
 ]

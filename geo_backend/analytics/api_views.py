@@ -3,8 +3,6 @@
 GeoJSON (units with their measures and web geometry, built by PostGIS), JSON or CSV (with an HXL hashtag row) by
 ?format=. The parameters of each endpoint are declared in api_serializers.
 """
-import csv
-import io
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from etl.hxl import admin_tag, csv_bytes
 from geo_backend.api.helpers import audience
 from geo_backend.api.schema import errors
 from geo_backend.api.views import ApiView
@@ -33,14 +32,13 @@ from .api_serializers import (
 )
 
 GEOJSON = "application/geo+json"
+# HXL hashtags for the CSV exports, so humanitarian tools recognise the columns. Only hashtags and attributes of
+# the HXL dictionary (etl.hxl); a measure the dictionary has no word for stays untagged.
+# The unit's P-code and name are tagged by level (#adm2+code; #country+code for level 0).
+HXL = {"women": "#population+f", "organisations": "#org+num", "interventions": "#activity+num",
+       "population": "#population+total"}
+UNIT_COLUMNS = {"pcode": "code", "name": "name"}
 CSV = "text/csv"
-# HXL hashtags for the CSV exports, so humanitarian tools recognise the columns.
-HXL = {"pcode": "#adm{level}+code", "name": "#adm{level}+name", "women": "#population+f",
-       "women_covered": "#reached+f+covered", "organisations": "#org+num", "interventions": "#activity+num",
-       "population": "#population+total", "area_km2": "#area+km2", "covered_km2": "#area+km2+covered",
-       "coverage_share": "#indicator+coverage+pct", "women_share_covered": "#indicator+women+pct",
-       "women_per_organisation": "#indicator+women_per_org", "population_covered": "#population+covered",
-       "level": "#adm+level"}
 
 
 def coverage_query(params: dict, *, level: int | None = None) -> selectors.CoverageQuery:
@@ -65,14 +63,10 @@ def units_response(rows: list[dict], query: selectors.CoverageQuery, output: str
 
 
 def csv_response(rows: list[dict], level: int, name: str) -> HttpResponse:
-    buffer = io.StringIO()
-    columns = list(rows[0]) if rows else list(HXL)
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerow([HXL.get(c, "").format(level=level) for c in columns])
-    for row in rows:
-        writer.writerow([row.get(c) for c in columns])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    columns = list(rows[0]) if rows else [*UNIT_COLUMNS, *HXL]
+    tags = [admin_tag(level, UNIT_COLUMNS[c]) if c in UNIT_COLUMNS else HXL.get(c) for c in columns]
+    body = csv_bytes(columns, ([row.get(c) for c in columns] for row in rows), tags)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="musoya-{name}.csv"'
     return response
 

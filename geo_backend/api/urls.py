@@ -3,6 +3,8 @@ from django.urls import path
 
 from geo_backend.analytics import api_views as analytics
 from geo_backend.collaboration.api import urls as collaboration
+from geo_backend.exchange import api_views as exchange
+from geo_backend.exchange import export_views as exchange_exports
 from geo_backend.organisations import api_views as organisations
 from geo_backend.regions import api_views as regions
 from geo_backend.zones import api_views as zones
@@ -49,6 +51,12 @@ urlpatterns = [
     path("analytics/overlaps/", analytics.OverlapsView.as_view(), name="analytics-overlaps"),
     path("analytics/changes/", analytics.CoverageChangeView.as_view(), name="analytics-changes"),
     path("analytics/rollups/", analytics.RollupView.as_view(), name="analytics-rollups"),
+    # Data exchange: imports, exports, vocabularies
+    path("imports/", exchange.ImportView.as_view(), name="import-list"),
+    path("exports/interventions/", exchange_exports.InterventionExportView.as_view(), name="export-interventions"),
+    path("exports/template/", exchange_exports.ImportTemplateView.as_view(), name="export-template"),
+    path("vocabularies/", exchange_exports.VocabularyListView.as_view(), name="vocabulary-list"),
+    path("vocabularies/<slug:name>/", exchange_exports.VocabularyView.as_view(), name="vocabulary-detail"),
 ]
 # Partnerships, trainings, mentoring, capacity assessments, notifications (collaboration app)
 urlpatterns += collaboration.urlpatterns

@@ -59,8 +59,12 @@ def _filters(*, edition: Edition, level: int | None, parent: str | None, q: str 
         params["q"] = normalise_name(q)
         params["q_pcode"] = q.strip().upper()
         params["similarity"] = NAME_SIMILARITY
+        # The import's matcher too (close spellings, "ou"/"u", Mali's letters): one way of finding places.
+        from geo_backend.exchange.reference import matched_unit_pcodes
+
+        params["matched"] = matched_unit_pcodes(edition, q, level)
         clauses.append("(u.name_variants @> ARRAY[%(q)s]::varchar[] OR u.pcode = %(q_pcode)s"
-                       " OR similarity(u.name_normalised, %(q)s) >= %(similarity)s)")
+                       " OR similarity(u.name_normalised, %(q)s) >= %(similarity)s OR u.pcode = ANY(%(matched)s))")
     if contains:
         params["lon"], params["lat"] = contains
         clauses.append("ST_Intersects(u.geom, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326))")
@@ -190,6 +194,9 @@ def localities_search(*, edition: Edition, q: str, limit: int = 20) -> list[dict
     normalised = normalise_name(q)
     if not normalised:
         return []
+    from geo_backend.exchange.reference import matched_locality_pcodes
+
+    matched = matched_locality_pcodes(edition, q, limit)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -197,12 +204,13 @@ def localities_search(*, edition: Edition, q: str, limit: int = 20) -> list[dict
             FROM regions_locality l
             LEFT JOIN regions_adminunit c ON c.id = l.commune_id
             WHERE l.edition_id = %(edition)s
-              AND (l.name_normalised LIKE %(prefix)s OR l.name_normalised %% %(q)s)
+              AND (l.name_normalised LIKE %(prefix)s OR l.name_normalised %% %(q)s OR l.pcode = ANY(%(matched)s))
             ORDER BY (l.name_normalised = %(q)s) DESC, (l.name_normalised LIKE %(prefix)s) DESC,
+                     (l.pcode = ANY(%(matched)s)) DESC,
                      similarity(l.name_normalised, %(q)s) DESC, l.place_class, l.name
             LIMIT %(limit)s
             """,
-            {"edition": edition.id, "q": normalised, "prefix": normalised + "%", "limit": limit},
+            {"edition": edition.id, "q": normalised, "prefix": normalised + "%", "limit": limit, "matched": matched},
         )
         return [
             {"pcode": p, "name": n, "place_class": pc, "commune_pcode": cp, "commune_name": cn,

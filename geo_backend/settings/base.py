@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "geo_backend.zones",
     "geo_backend.analytics",
     "geo_backend.collaboration",
+    "geo_backend.exchange",
     "geo_backend.api",
     "geo_backend.web",
 ]
@@ -295,6 +296,8 @@ LOGGING = {
     "loggers": {
         "musoya": {"level": env("MUSOYA_LOG_LEVEL", default="INFO")},
         "django.request": {"level": "WARNING"},
+        # pygeoapi (the OGC API at /ogc/) warns about every request without an offset; its errors still show.
+        "pygeoapi": {"level": "ERROR"},
     },
 }
 

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from geo_backend.exchange.views import import_page
+
 from .views import accounts, espace, pages, pwa
 
 app_name = "web"
@@ -27,4 +29,5 @@ urlpatterns = [
     path("espace/interventions/<int:pk>/", espace.editor, name="editor"),
     path("espace/validation/", espace.queue, name="queue"),
     path("espace/validation/<int:pk>/", espace.queue_decide, name="queue-decide"),
+    path("espace/import/", import_page, name="import"),
 ]

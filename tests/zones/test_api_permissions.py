@@ -164,6 +164,11 @@ ENDPOINTS = {
     "DELETE /zones/{id}/": Endpoint(
         "delete", lambda w: f"/api/v1/zones/{w.zone.id}/", lambda w: {},
         lambda w: reloaded(w.zone) is None, target=lambda w: w.zone),
+    "POST /imports/": Endpoint(  # a real import of one row for A (tests/exchange/test_api_exchange.py: the rest)
+        "post", lambda w: "/api/v1/imports/",
+        lambda w: {"organisation": w.org.id, "dry_run": False, "filename": "import.csv",
+                   "content": "Titre;Thème;Cercle;Commune\nImport matrice;vbg;Ségou;Markala\n"},
+        lambda w: Intervention.objects.filter(title="Import matrice", organisation=w.org).exists()),
 }
 
 # Expected status of each write, per role. Targets: A's own records; the intervention is validated and public for
@@ -193,6 +198,7 @@ MATRIX = [
     ("POST /zones/",                       401,   201,   403,     403,  403,     403,  201),
     ("PUT /zones/{id}/",                   401,   200,   403,     403,  403,     403,  200),
     ("DELETE /zones/{id}/",                401,   204,   403,     403,  403,     403,  204),
+    ("POST /imports/",                     401,   201,   403,     201,  403,     403,  201),
 ]
 
 
