@@ -48,3 +48,8 @@ urlpatterns = [
     path("analytics/changes/", analytics.CoverageChangeView.as_view(), name="analytics-changes"),
     path("analytics/rollups/", analytics.RollupView.as_view(), name="analytics-rollups"),
 ]
+
+# The library: documents, campaigns, events, news (their write endpoints: tests/library/test_permissions.py).
+from geo_backend.library.api_urls import urlpatterns as library_urlpatterns  # noqa: E402
+
+urlpatterns += library_urlpatterns
