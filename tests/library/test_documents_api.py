@@ -177,7 +177,8 @@ def test_a_link_only_document_needs_no_file(editor, org):
     assert response.status_code == 201 and response.json()["files"] == []
 
 
-def test_deleting_a_document_deletes_its_files_once_committed(editor, org, media_root, django_capture_on_commit_callbacks):
+def test_deleting_a_document_deletes_its_files_once_committed(editor, org, media_root,
+                                                              django_capture_on_commit_callbacks):
     response = post_document(factories.api_client(editor), org, "note.pdf", samples.pdf_bytes("x"))
     document = Document.objects.get(pk=response.json()["id"])
     with django_capture_on_commit_callbacks(execute=True):
