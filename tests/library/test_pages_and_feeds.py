@@ -1,0 +1,167 @@
+"""The library's pages (French first, no inline script), the profile's lists, the upload form, and the feeds of
+public records (iCalendar, Atom)."""
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from geo_backend.library.models import Document
+from geo_backend.library.services import advocacy
+from geo_backend.library.services.documents import Upload, document_create
+from geo_backend.organisations.access import audience_for
+from tests import factories
+
+from . import samples
+from .jobs import run_jobs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(editor, org):
+    owner = audience_for(editor)
+    report = document_create(audience=owner, organisation=org, fields={
+        "title": "Rapport du panel des élues (exemple fictif)", "kind": "rapport"}, relations={},
+        uploads=[Upload(samples.upload("rapport.pdf", samples.pdf_bytes("Recommandations du panel")))])
+    audio = document_create(audience=owner, organisation=org, fields={
+        "title": "Témoignage audio (exemple fictif)", "kind": "temoignage-audio", "language": "bm"}, relations={},
+        uploads=[Upload(samples.upload("t.wav", samples.wav_bytes(2.0)), transcript="Le quota change tout.")])
+    hidden = document_create(audience=owner, organisation=org, fields={
+        "title": "Note interne", "kind": "rapport", "visibility": "members",
+        "external_url": "https://example.org/x"}, relations={})
+    soon = timezone.now() + timedelta(days=10)
+    event = advocacy.event_create(audience=owner, organisation=org, fields={
+        "title": "Journée d'échange des élues (exemple fictif)", "kind": "echange", "starts_at": soon,
+        "venue": "Maison de la femme", "report": report, "participants_women": 40, "participants_men": 5},
+        relations={}, recommendations=["Créer un réseau de mentorat", "Former les jeunes candidates"])
+    private_event = advocacy.event_create(audience=owner, organisation=org, fields={
+        "title": "Réunion interne", "starts_at": soon, "visibility": "private"}, relations={})
+    campaign = advocacy.campaign_create(audience=owner, organisation=org, fields={
+        "title": "Appliquer le quota de 30 % (exemple fictif)", "message": "Loi n°2015-052"},
+        relations={"documents": [report, hidden]})
+    news = advocacy.news_create(audience=owner, organisation=org, fields={
+        "title": "Le panel a eu lieu (exemple fictif)", "body": "Quarante participantes.",
+        "published_at": timezone.now(), "event": event})
+    run_jobs()
+    return {"report": report, "audio": audio, "hidden": hidden, "event": event, "private_event": private_event,
+            "campaign": campaign, "news": news}
+
+
+def no_inline_script(html: str) -> bool:
+    """Every <script> has a src or is a JSON data block; no on…= handler attribute."""
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        if "src=" not in tag and 'type="application/json"' not in tag:
+            return False
+    return not re.search(r"<[^>]+\son[a-z]+\s*=", html)
+
+
+def test_library_page_searches_and_filters(client, library):
+    page = client.get("/bibliotheque/", {"q": "quota"}).content.decode()
+    assert '<html lang="fr">' in page and "Témoignage audio (exemple fictif)" in page
+    assert "Rapport du panel" not in page and no_inline_script(page)
+    by_language = client.get("/bibliotheque/", {"language": "bm"}).content.decode()
+    assert "Témoignage audio" in by_language and "Rapport du panel" not in by_language
+
+
+def test_document_page_plays_the_compact_audio_first_with_its_cost_shown(client, library):
+    audio = library["audio"].files.get()
+    page = client.get(f"/bibliotheque/documents/{library['audio'].id}/").content.decode()
+    assert '<audio controls preload="none"' in page
+    sources = re.findall(r'<source src="([^"]+)"', page)
+    assert sources == [f"/fichiers/{audio.id}/compact/", f"/fichiers/{audio.id}/original/"]
+    assert "Durée <strong>0:02</strong>" in page
+    assert "Kio à écouter" in page and "Le quota change tout." in page and "Garder hors ligne" in page
+    assert no_inline_script(page)
+
+
+def test_document_page_shows_the_pdf_thumbnail_and_download(client, library):
+    document_file = library["report"].files.get()
+    page = client.get(f"/bibliotheque/documents/{library['report'].id}/").content.decode()
+    assert f"/fichiers/{document_file.id}/thumbnail/" in page and f"/fichiers/{document_file.id}/original/" in page
+    assert "Journée d&#x27;échange des élues" in page  # the event it reports on
+
+
+def test_profile_lists_documents_campaigns_and_events_instead_of_the_old_notice(client, org, library):
+    page = client.get(f"/organisations/{org.slug}/").content.decode()
+    assert "pas encore ouverte" not in page
+    for title in ("Rapport du panel des élues", "Témoignage audio", "Appliquer le quota de 30 %",
+                  "Journée d&#x27;échange des élues"):
+        assert title in page
+    assert "Note interne" not in page and "Réunion interne" not in page
+    assert "2 recommandations" in page
+
+
+def test_event_page_shows_its_report_recommendations_and_participation(client, library):
+    page = client.get(f"/evenements/{library['event'].id}/").content.decode()
+    assert "Créer un réseau de mentorat" in page and "Ouverte" in page
+    assert "40 femmes, 5 hommes" in page and "Rapport du panel des élues" in page
+    assert client.get(f"/evenements/{library['private_event'].id}/").status_code == 404
+
+
+def test_events_page_and_home_list_upcoming_events(client, library):
+    assert "Journée d&#x27;échange des élues" in client.get("/evenements/").content.decode()
+    home = client.get("/").content.decode()
+    assert "Événements à venir" in home and "Journée d&#x27;échange des élues" in home
+    assert "Réunion interne" not in home
+
+
+def test_campaign_page_links_only_visible_documents_and_has_its_map(client, library):
+    page = client.get(f"/bibliotheque/campagnes/{library['campaign'].id}/").content.decode()
+    assert "Rapport du panel des élues" in page and "Note interne" not in page
+    assert 'id="campaign-map"' in page and "campaign-map.js" in page and no_inline_script(page)
+
+
+def test_calendar_feed_has_public_events_only(client, library):
+    response = client.get("/flux/evenements.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    summaries = [str(component["summary"]) for component in calendar.walk("VEVENT")]
+    assert summaries == ["Journée d'échange des élues (exemple fictif)"]
+    event = calendar.walk("VEVENT")[0]
+    assert event.decoded("dtstart") == library["event"].starts_at.replace(microsecond=0)
+    assert str(event["location"]) == "Maison de la femme"
+
+
+def test_atom_feeds_have_public_news_and_documents_only(client, library):
+    news = client.get("/flux/actualites.xml").content.decode()
+    assert 'xmlns="http://www.w3.org/2005/Atom"' in news and "Le panel a eu lieu" in news
+    documents = client.get("/flux/documents.xml").content.decode()
+    assert "Témoignage audio (exemple fictif)" in documents and "Note interne" not in documents
+
+
+def test_the_upload_form_publishes_an_audio_with_its_transcript(client, editor, org, media_root):
+    client.force_login(editor)
+    assert client.get("/bibliotheque/documents/nouveau/").status_code == 200
+    response = client.post("/bibliotheque/documents/nouveau/", {
+        "organisation": org.id, "title": "Témoignage de Kadiatou (exemple fictif)", "kind": "temoignage-audio",
+        "language": "bm", "licence": "cc-by-4.0", "visibility": "public",
+        "file": samples.upload("voix.wav", samples.wav_bytes(1.0)), "transcript": "Je suis conseillère."})
+    document = Document.objects.get(title="Témoignage de Kadiatou (exemple fictif)")
+    assert response.status_code == 302 and response["Location"] == f"/bibliotheque/documents/{document.id}/"
+    assert document.files.get().transcript == "Je suis conseillère."
+
+
+def test_the_upload_form_shows_a_refusal_and_stores_nothing(client, editor, org, media_root):
+    client.force_login(editor)
+    response = client.post("/bibliotheque/documents/nouveau/", {
+        "organisation": org.id, "title": "Programme", "kind": "rapport", "language": "fr",
+        "licence": "cc-by-4.0", "visibility": "public", "file": samples.upload("x.pdf", samples.executable_bytes())})
+    assert response.status_code == 400 and "Type de fichier refusé" in response.content.decode()
+    assert not Document.objects.exists() and not list(media_root.rglob("*.pdf"))
+
+
+def test_the_upload_form_offers_only_ones_own_organisations(client, editor, org):
+    other = factories.organisation("Une autre association")
+    client.force_login(editor)
+    page = client.get("/bibliotheque/documents/nouveau/").content.decode()
+    assert org.name in page and other.name not in page
+    assert client.get("/bibliotheque/documents/nouveau/").status_code == 200
+    anonymous = factories.api_client()
+    assert anonymous.get("/bibliotheque/documents/nouveau/").status_code == 302
+
+
+def test_pages_answer_in_english_too(client, library):
+    page = client.get("/en/bibliotheque/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in page
