@@ -33,3 +33,24 @@ def test_json_lines_carry_the_extra_fields():
                                     "msg": "loaded %s units", "args": (701,), "duration_ms": 12.5})
     entry = json.loads(JsonLineFormatter().format(record))
     assert entry["message"] == "loaded 701 units" and entry["duration_ms"] == 12.5 and entry["logger"] == "musoya.loads"
+
+
+def test_the_slow_query_log_joins_a_new_connection_without_displacing_a_wrapper_entered_before(settings):
+    """pghistory's middleware enters its execute wrapper before the request's first query opens the connection;
+    the slow-query wrapper added when the connection opens must not be the one pghistory pops on exit."""
+    from geo_backend.common.apps import _install_slow_query_log
+
+    settings.SLOW_QUERY_MS = 500
+    saved = list(connection.execute_wrappers)
+    connection.execute_wrappers[:] = []  # as on a connection that has just opened
+
+    def entered_before(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(entered_before):
+            _install_slow_query_log(sender=None, connection=connection)
+            assert connection.execute_wrappers[-1] is entered_before
+        assert [getattr(w, "musoya_slow_query_log", False) for w in connection.execute_wrappers] == [True]
+    finally:
+        connection.execute_wrappers[:] = saved

@@ -9,7 +9,9 @@ def _install_slow_query_log(sender, connection, **kwargs):
     if not any(getattr(w, "musoya_slow_query_log", False) for w in connection.execute_wrappers):
         wrapper = log_slow_queries(settings.SLOW_QUERY_MS)
         wrapper.musoya_slow_query_log = True
-        connection.execute_wrappers.append(wrapper)
+        # At the bottom of the stack: a wrapper entered earlier in the request (pghistory's context, entered by its
+        # middleware before the connection opened) pops the last one on exit, which must stay its own.
+        connection.execute_wrappers.insert(0, wrapper)
 
 
 class CommonConfig(AppConfig):
