@@ -32,5 +32,7 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:  # most editors work for one organisation: nothing to choose
+            self.fields["organisation"].empty_label = None
         self.fields["places"].label_from_instance = lambda unit: (
             unit.name if unit.level == 1 else f"{unit.name} ({unit.parent.name if unit.parent_id else ''})")
