@@ -165,3 +165,10 @@ def test_the_upload_form_offers_only_ones_own_organisations(client, editor, org)
 def test_pages_answer_in_english_too(client, library):
     page = client.get("/en/bibliotheque/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in page
+
+
+def test_the_library_speaks_english_when_asked(client, library):
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/en/bibliotheque/documents/{library['audio'].id}/").content.decode()
+    assert "Duration" in page and "Keep offline" in page and "Download the original recording" in page
+    assert "Advocacy campaigns" in client.get("/en/bibliotheque/").content.decode()
