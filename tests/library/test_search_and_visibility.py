@@ -135,3 +135,13 @@ def test_documents_of_a_pending_organisation_are_not_public(editor):
     publish(pending, editor, "Pas encore publié")
     assert found(factories.api_client(), q="publié") == []
     assert found(factories.api_client(editor), q="publié") == ["Pas encore publié"]
+
+
+def test_the_count_and_paging_of_a_search(editor, org):
+    for n in range(3):
+        publish(org, editor, f"Rapport sur le quota n°{n}")
+    visitor = factories.api_client()
+    first = visitor.get("/api/v1/documents/", {"q": "quota", "limit": 1}).json()
+    assert first["count"] == 3 and len(first["results"]) == 1 and first["next"] and first["previous"] is None
+    beyond = visitor.get("/api/v1/documents/", {"q": "quota", "limit": 2, "offset": 4}).json()
+    assert beyond["count"] == 3 and beyond["results"] == []

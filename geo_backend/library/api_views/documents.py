@@ -1,4 +1,5 @@
 """API of documents and their files."""
+from django.db.models import Count, Window
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -55,8 +56,9 @@ class DocumentListView(APIView):
     def get(self, request):
         limit, offset = page_params(request)
         queryset = selectors.document_search(audience(request), document_filters(request))
-        count = queryset.count()
-        page = selectors.with_list_relations(queryset)[offset:offset + limit]
+        # The total comes with the page (a window count): one scan of the matches instead of two.
+        page = list(selectors.with_list_relations(queryset.annotate(total=Window(Count("id"))))[offset:offset + limit])
+        count = page[0].total if page else queryset.count()
         return Response({**page_links(request, count=count, limit=limit, offset=offset),
                          "results": [selectors.document_summary(d) for d in page]})
 

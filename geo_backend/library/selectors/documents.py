@@ -56,7 +56,7 @@ def document_search(audience: Audience, filters: DocumentFilters) -> QuerySet:
 
 def with_list_relations(queryset: QuerySet) -> QuerySet:
     """What a list of documents shows, in a fixed number of queries."""
-    return queryset.select_related("organisation").prefetch_related(
+    return queryset.defer("search_vector").select_related("organisation").prefetch_related(
         "themes", Prefetch("files", queryset=DocumentFile.objects.defer("extracted_text")))
 
 
