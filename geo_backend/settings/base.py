@@ -246,3 +246,8 @@ LIBRARY_OPUS_BITRATE = env("LIBRARY_OPUS_BITRATE", default="24k")
 LIBRARY_TOOL_TIMEOUT_SECONDS = env.int("LIBRARY_TOOL_TIMEOUT_SECONDS", default=300)
 # procrastinate: the worker (`manage.py procrastinate worker`, started by `make run`) takes jobs from PostgreSQL.
 PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": 1, "delete_jobs": "successful"}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "DocumentKindEnum": "geo_backend.library.models.Document.Kind",
+    "EventKindEnum": "geo_backend.library.models.Event.Kind",
+    "DocumentFileKindEnum": "geo_backend.library.models.DocumentFile.Kind",
+})
