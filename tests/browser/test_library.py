@@ -197,3 +197,24 @@ def test_library_pages_have_no_serious_accessibility_violation(page, path):
     page.wait_for_load_state("networkidle")
     serious = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def test_a_campaign_page_maps_its_places(browser, live_url, django_db_blocker):
+    from geo_backend.organisations.models import OrganisationRole
+
+    with django_db_blocker.unblock():
+        organisation = OrganisationRole.objects.filter(user__username="demo-editrice", role="editor").first()
+    editor = browser.new_context(base_url=live_url, locale="fr-FR")
+    page = editor.new_page()
+    sign_in(page, "demo-editrice")
+    created = page.evaluate("""body => Musoya.api("POST", "/api/v1/campaigns/", body)""", {
+        "organisation": organisation.organisation_id, "title": f"Quota à Ségou (exemple fictif) {time.time_ns()}",
+        "message": "Appliquer la loi n°2015-052.", "places": ["ML04", "ML0401"]})
+    assert created["status"] == 201, created
+    editor.close()
+    visitor = browser.new_context(base_url=live_url, locale="fr-FR")
+    page = visitor.new_page()
+    page.goto(f"/bibliotheque/campagnes/{created['body']['id']}/")
+    page.wait_for_selector("#campaign-map[data-places='2']")
+    assert page.locator("#campaign-map path.leaflet-interactive, #campaign-map canvas").count() >= 1
+    visitor.close()
