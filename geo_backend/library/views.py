@@ -87,7 +87,8 @@ def document_new(request):
 def campaigns(request):
     audience = audience_for(request.user)
     return render(request, "library/campaigns.html", {
-        "campaigns": advocacy_selectors.campaigns_visible(audience).prefetch_related("places", "themes")[:200]})
+        "campaigns": advocacy_selectors.campaigns_visible(audience).prefetch_related("places", "themes")[:200],
+        "can_publish": bool(audience.editor_of) or audience.is_admin})
 
 
 def campaign_page(request, pk: int):
@@ -109,6 +110,7 @@ def events(request):
         "upcoming": visible.filter(starts_at__gte=now).order_by("starts_at")[:100],
         "past": visible.filter(starts_at__lt=now).order_by("-starts_at")[:100],
         "news": advocacy_selectors.news_visible(audience)[:20],
+        "can_publish": bool(audience.editor_of) or audience.is_admin,
     })
 
 
@@ -117,5 +119,8 @@ def event_page(request, pk: int):
     event = advocacy_selectors.events_visible(audience).filter(pk=pk).first()
     if event is None:
         raise Http404
+    from .models import Recommendation
+
     return render(request, "library/event.html", {
-        "event": event, "detail": advocacy_selectors.event_as_dict(audience, event, detail=True)})
+        "event": event, "detail": advocacy_selectors.event_as_dict(audience, event, detail=True),
+        "statuses": Recommendation.Status.choices})

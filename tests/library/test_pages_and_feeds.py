@@ -172,3 +172,65 @@ def test_the_library_speaks_english_when_asked(client, library):
     page = client.get(f"/en/bibliotheque/documents/{library['audio'].id}/").content.decode()
     assert "Duration" in page and "Keep offline" in page and "Download the original recording" in page
     assert "Advocacy campaigns" in client.get("/en/bibliotheque/").content.decode()
+
+
+def test_an_editor_announces_an_event_with_its_recommendations_on_the_site(client, editor, org, library):
+    client.force_login(editor)
+    assert client.get("/evenements/nouveau/").status_code == 200
+    response = client.post("/evenements/nouveau/", {
+        "organisation": org.id, "title": "Formation des candidates (exemple fictif)", "kind": "formation",
+        "starts_at": "2031-05-04T09:00", "ends_at": "2031-05-04T17:00", "visibility": "public",
+        "report": library["report"].id, "recommendations": "Former 30 candidates\n\nCréer un fonds de campagne\n"})
+    from geo_backend.library.models import Event
+
+    event = Event.objects.get(title="Formation des candidates (exemple fictif)")
+    assert response.status_code == 302 and response["Location"] == f"/evenements/{event.id}/"
+    assert list(event.recommendations.values_list("text", flat=True)) == ["Former 30 candidates",
+                                                                         "Créer un fonds de campagne"]
+
+
+def test_an_event_form_refuses_an_end_before_the_start(client, editor, org):
+    client.force_login(editor)
+    response = client.post("/evenements/nouveau/", {
+        "organisation": org.id, "title": "À l'envers", "kind": "atelier", "starts_at": "2031-05-04T09:00",
+        "ends_at": "2031-05-03T09:00", "visibility": "public"})
+    assert response.status_code == 400 and "La fin précède le début." in response.content.decode()
+
+
+def test_an_editor_launches_a_campaign_on_the_site(client, editor, org, library):
+    client.force_login(editor)
+    response = client.post("/bibliotheque/campagnes/nouvelle/", {
+        "organisation": org.id, "title": "Parité dans les bureaux (exemple fictif)", "message": "Une femme sur trois.",
+        "visibility": "public", "documents": [library["report"].id]})
+    from geo_backend.library.models import Campaign
+
+    campaign = Campaign.objects.get(title="Parité dans les bureaux (exemple fictif)")
+    assert response.status_code == 302 and list(campaign.documents.all()) == [library["report"]]
+
+
+def test_the_organisation_follows_a_recommendation_up_from_the_event_page(client, editor, library):
+    recommendation = library["event"].recommendations.order_by("position").first()
+    client.force_login(editor)
+    page = client.get(f"/evenements/{library['event'].id}/").content.decode()
+    assert f"/evenements/recommandations/{recommendation.id}/suivi/" in page
+    response = client.post(f"/evenements/recommandations/{recommendation.id}/suivi/", {
+        "status": "done", "follow_up": "Mentorat lancé (fictif).", "version": recommendation.version})
+    assert response.status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.status, recommendation.follow_up) == ("done", "Mentorat lancé (fictif).")
+    stale = client.post(f"/evenements/recommandations/{recommendation.id}/suivi/", {
+        "status": "open", "follow_up": "", "version": recommendation.version - 1}, follow=True)
+    assert "Quelqu&#x27;un d&#x27;autre a enregistré" in stale.content.decode()
+    recommendation.refresh_from_db()
+    assert recommendation.status == "done"
+
+
+def test_others_cannot_follow_up_a_recommendation(client, library):
+    recommendation = library["event"].recommendations.first()
+    client.force_login(factories.user())
+    assert "/suivi/" not in client.get(f"/evenements/{library['event'].id}/").content.decode()
+    response = client.post(f"/evenements/recommandations/{recommendation.id}/suivi/", {
+        "status": "done", "follow_up": "x", "version": recommendation.version})
+    assert response.status_code == 404
+    recommendation.refresh_from_db()
+    assert recommendation.status == "open"
