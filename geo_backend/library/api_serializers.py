@@ -25,13 +25,20 @@ class PcodeList(serializers.ListField):
         return [found[code] for code in codes]
 
 
-class PcodeField(serializers.CharField):
+class PcodeField(serializers.Field):
+    """The P-code of an admin unit (default edition) or a locality, returned as the record."""
+
     def __init__(self, model, **kwargs):
         self.model = model
-        super().__init__(max_length=20, **kwargs)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.pcode
 
     def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
+        if not isinstance(data, str) or not 0 < len(data.strip()) <= 20:
+            raise serializers.ValidationError("P-code attendu / a P-code is expected")
+        code = data.strip().upper()
         queryset = self.model.objects.filter(pcode=code)
         if self.model is AdminUnit:
             queryset = queryset.filter(edition__is_default=True)

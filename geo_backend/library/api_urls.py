@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", advocacy.CampaignDetailView.as_view(), name="campaign-detail"),
     path("campaigns/<int:pk>/places/", advocacy.CampaignPlacesView.as_view(), name="campaign-places"),
     path("events/", advocacy.EventListView.as_view(), name="event-list"),
+    path("events/map/", advocacy.EventMapView.as_view(), name="event-map"),
     path("events/<int:pk>/", advocacy.EventDetailView.as_view(), name="event-detail"),
     path("events/<int:pk>/recommendations/", advocacy.RecommendationListView.as_view(),
          name="event-recommendation-list"),

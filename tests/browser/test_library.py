@@ -104,6 +104,9 @@ def test_editor_publishes_an_audio_testimony_a_visitor_finds_it_by_its_transcrip
     page.wait_for_url(f"**/bibliotheque/documents/{document_id}/")
     assert "Durée" in page.inner_text(".library-cost") and "0:04" in page.inner_text(".library-cost")
     assert WORD in page.inner_text(".library-transcript")
+    # Once the service worker has taken the page over (it kept the page for offline use), so that its arrival
+    # does not interrupt the audio's first request.
+    page.wait_for_selector("#library-document[data-offline='light']")
     audio = page.locator("audio").first
     audio.click()  # a user gesture, then play
     audio.evaluate("a => a.play()")
@@ -132,7 +135,8 @@ def test_an_event_with_its_report_and_recommendations_shows_on_the_profile_and_i
     created = page.evaluate("""body => Musoya.api("POST", "/api/v1/events/", body)""", {
         "organisation": organisation.id, "title": event_title, "kind": "panel",
         "starts_at": "2031-03-08T09:00:00+00:00", "ends_at": "2031-03-08T16:00:00+00:00",
-        "venue": "Maison de la femme (exemple fictif)", "report": report_id, "participants_women": 38,
+        "venue": "Maison de la femme (exemple fictif)", "place": "ML04", "report": report_id,
+        "participants_women": 38,
         "participants_men": 4, "recommendations": ["Créer un mentorat entre élues", "Former les candidates"]})
     assert created["status"] == 201, created
     editor.close()
@@ -150,6 +154,11 @@ def test_an_event_with_its_report_and_recommendations_shows_on_the_profile_and_i
     calendar = page.request.get("/flux/evenements.ics")
     assert calendar.ok and calendar.headers["content-type"].startswith("text/calendar")
     assert event_title.encode() in calendar.body().replace(b"\r\n ", b"")
+    page.goto("/")  # upcoming: on the home page's list and its map
+    assert page.locator(".upcoming-events", has_text=event_title).is_visible()
+    page.wait_for_selector("#map[data-events]")
+    titles = page.evaluate("() => musoyaEventsLayer.getLayers().map(l => l.feature.properties.title)")
+    assert event_title in titles
     visitor.close()
 
 

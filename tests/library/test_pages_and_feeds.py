@@ -234,3 +234,40 @@ def test_others_cannot_follow_up_a_recommendation(client, library):
     assert response.status_code == 404
     recommendation.refresh_from_db()
     assert recommendation.status == "open"
+
+
+@pytest.mark.realdata
+def test_upcoming_public_events_are_points_for_the_map(mali, client, editor, org):
+    from geo_backend.regions.models import AdminUnit
+
+    owner = audience_for(editor)
+    soon = timezone.now() + timedelta(days=3)
+    segou = AdminUnit.objects.get(edition=mali, pcode="ML04")
+    advocacy.event_create(audience=owner, organisation=org, fields={
+        "title": "Atelier à Ségou", "starts_at": soon, "place": segou}, relations={})
+    advocacy.event_create(audience=owner, organisation=org, fields={
+        "title": "Interne", "starts_at": soon, "place": segou, "visibility": "private"}, relations={})
+    advocacy.event_create(audience=owner, organisation=org, fields={
+        "title": "Passé", "starts_at": timezone.now() - timedelta(days=3), "place": segou}, relations={})
+    advocacy.event_create(audience=owner, organisation=org, fields={"title": "Sans lieu", "starts_at": soon},
+                          relations={})
+    collection = client.get("/api/v1/events/map/").json()
+    [feature] = collection["features"]
+    assert feature["properties"]["title"] == "Atelier à Ségou" and feature["geometry"]["type"] == "Point"
+    from django.contrib.gis.geos import Point
+
+    assert segou.geom.contains(Point(*feature["geometry"]["coordinates"], srid=4326))
+    assert "events-map.js" in client.get("/").content.decode()
+
+
+@pytest.mark.realdata
+def test_an_event_is_placed_by_p_code_through_the_api(mali, editor, org):
+    api = factories.api_client(editor)
+    created = api.post("/api/v1/events/", {"organisation": org.id, "title": "Atelier", "starts_at":
+                                           "2031-01-01T09:00:00Z", "place": "ml04"}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["place"]["pcode"] == "ML04"
+    for wrong in ("ZZ99", 42, ""):
+        refused = api.post("/api/v1/events/", {"organisation": org.id, "title": "Atelier", "starts_at":
+                                               "2031-01-01T09:00:00Z", "place": wrong}, format="json")
+        assert refused.status_code == 400 and refused.json()["code"] == "invalid", wrong

@@ -132,6 +132,14 @@ class EventListView(APIView):
         return event_answer(request, event, status=201)
 
 
+class EventMapView(APIView):
+    """Upcoming events as GeoJSON points, for the home page's map."""
+
+    @extend_schema(operation_id="events_map", responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    def get(self, request):
+        return HttpResponse(selectors.events_upcoming_geojson(audience(request)), content_type="application/geo+json")
+
+
 class EventDetailView(APIView):
     @extend_schema(operation_id="events_retrieve", responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):

@@ -132,3 +132,23 @@ def library_of_organisation(audience: Audience, organisation) -> dict:
 
 
 
+
+
+def events_upcoming_geojson(audience: Audience, *, limit: int = 200) -> str:
+    """Upcoming events this audience may see, as GeoJSON points built by PostGIS: the locality, else a point
+    inside the event's admin unit; events with neither are left out."""
+    ids = list(events_visible(audience).filter(starts_at__gte=timezone.now()).order_by("starts_at")
+               .values_list("id", flat=True)[:limit])
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature', 'id', e.id,
+                'properties', json_build_object('title', e.title, 'kind', e.kind, 'starts_at', e.starts_at,
+                                                'organisation', o.name, 'is_demo', e.is_demo),
+                'geometry', ST_AsGeoJSON(coalesce(l.geom, ST_PointOnSurface(u.web_geom)), 5)::json)
+                ORDER BY e.starts_at), '[]'::json))::text
+            FROM library_event e JOIN organisations_organisation o ON o.id = e.organisation_id
+            LEFT JOIN regions_locality l ON l.id = e.locality_id LEFT JOIN regions_adminunit u ON u.id = e.place_id
+            WHERE e.id = ANY(%s) AND (l.id IS NOT NULL OR u.id IS NOT NULL)
+        """, [ids])
+        return cursor.fetchone()[0]
