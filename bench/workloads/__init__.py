@@ -5,7 +5,7 @@ Each capability adds its own module here and appends its workload functions to W
 from . import boundaries
 from .analytics import coverage_api, coverage_rebuild, zone_update
 from .dashboard import WORKLOADS as DASHBOARD
-from .library import library_search
+from .library import library_page, library_search
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
 
@@ -24,6 +24,7 @@ WORKLOADS = [
     coverage_rebuild,
     home_page,
     library_search,
+    library_page,
     *DASHBOARD,
     # Last: it truncates the reference tables inside a transaction (rolled back), which blocks their readers.
     boundaries.full_load,
