@@ -1,4 +1,6 @@
 """Input shapes of the library's endpoints (validation only; the services write)."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo_backend.api.helpers import StrictSerializer
@@ -25,6 +27,7 @@ class PcodeList(serializers.ListField):
         return [found[code] for code in codes]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PcodeField(serializers.Field):
     """The P-code of an admin unit (default edition) or a locality, returned as the record."""
 
