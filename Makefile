@@ -63,7 +63,9 @@ setup: system venv db migrate bootstrap
 
 run: setup static
 	@echo "==> Musoya is serving on http://$(HOST):$(PORT)/  (API: /api/docs/, dashboard: /tableau-de-bord/)"
-	@$(VENV)/bin/gunicorn geo_backend.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 2 \
+	@$(PY) manage.py procrastinate worker --queues library & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(VENV)/bin/gunicorn geo_backend.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 2 \
 	  --access-logfile - --timeout 120 --no-control-socket
 
 dev: setup

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from geo_backend.exchange.tiles import ZoneTileView
+from geo_backend.library import file_views as library_files
 from geo_backend.web.views import pwa
 
 urlpatterns = [
@@ -26,9 +27,12 @@ urlpatterns = [
     path("ogc/", include("geo_backend.exchange.ogc")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The library's files, outside the language prefixes: one address per file for the offline cache.
+    path("fichiers/<int:pk>/<str:variant>/", library_files.library_file, name="library-file"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("geo_backend.library.page_urls")),
     path("", include("geo_backend.web.urls")),
     path("", include("geo_backend.collaboration.urls")),
     prefix_default_language=False,

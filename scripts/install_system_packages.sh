@@ -9,7 +9,11 @@ set -euo pipefail
 #   python3, python3-venv                 Debian's Python 3.11 and its virtualenv module
 #   gettext                               msgfmt, to compile the French/English translations
 #   chromium                              the browser the browser tests drive (never downloaded by Playwright)
-PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium)
+#   ffmpeg                                the library's compact voice copy of audio recordings (Opus, ~24 kbit/s)
+#   poppler-utils                         pdftoppm: the first-page thumbnail of the library's PDFs
+#   espeak-ng                             a synthetic voice for the demo's fictitious audio testimony
+PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium ffmpeg poppler-utils
+          espeak-ng)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

@@ -8,6 +8,7 @@ from .dashboard import WORKLOADS as DASHBOARD
 from .etl import check_layer_real
 from .exchange import import_500_rows
 from .fuzz import schema_fuzzing
+from .library import library_page, library_search
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
 
@@ -26,6 +27,8 @@ WORKLOADS = [
     # It truncates the coverage atoms inside a transaction (rolled back), which blocks their readers meanwhile.
     coverage_rebuild,
     home_page,
+    library_search,
+    library_page,
     *DASHBOARD,
     schema_fuzzing,
     import_500_rows,

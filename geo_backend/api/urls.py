@@ -60,3 +60,8 @@ urlpatterns = [
 ]
 # Partnerships, trainings, mentoring, capacity assessments, notifications (collaboration app)
 urlpatterns += collaboration.urlpatterns
+
+# The library: documents, campaigns, events, news (their write endpoints: tests/library/test_permissions.py).
+from geo_backend.library.api_urls import urlpatterns as library_urlpatterns  # noqa: E402
+
+urlpatterns += library_urlpatterns

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    # The task queue (thumbnails, compact audio): jobs live in PostgreSQL, no other service to run.
+    "procrastinate.contrib.django",
     "geo_backend.common",
     "geo_backend.regions",
     "geo_backend.taxonomy",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "geo_backend.analytics",
     "geo_backend.collaboration",
     "geo_backend.exchange",
+    "geo_backend.library",
     "geo_backend.api",
     "geo_backend.web",
 ]
@@ -304,3 +307,41 @@ LOGGING = {
 # Debian 12 ships GDAL 3.6, which cannot block file/network access while parsing spatial references. GeoDjango
 # only parses the fixed EPSG:4326 here; user files are read by pyogrio's own bundled GDAL (see etl/).
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- The library (documents, audio, campaigns, events) -------------------------------------------------------
+# Uploaded files go through Django's storage API (STORAGES["default"]): local disk under MEDIA_ROOT by default;
+# MEDIA_STORAGE=s3 stores them in an S3-compatible bucket (MinIO, Scaleway, AWS…) with django-storages
+# (pip install django-storages boto3). Files are always served by the application (geo_backend.library.file_views),
+# which checks who may read them, so the bucket stays private.
+if env("MEDIA_STORAGE", default="local") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+# Largest accepted upload per kind of file, in bytes (a phone recording of 30 minutes in m4a is about 30 MB).
+LIBRARY_MAX_UPLOAD_BYTES = {
+    "pdf": env.int("LIBRARY_MAX_PDF_BYTES", default=30 * 1024 * 1024),
+    "image": env.int("LIBRARY_MAX_IMAGE_BYTES", default=10 * 1024 * 1024),
+    "audio": env.int("LIBRARY_MAX_AUDIO_BYTES", default=60 * 1024 * 1024),
+}
+# Images larger than this many pixels are refused (decompression bombs: a small file that unpacks to gigabytes).
+LIBRARY_MAX_IMAGE_PIXELS = env.int("LIBRARY_MAX_IMAGE_PIXELS", default=40_000_000)
+# Compact voice copy of audio recordings (ffmpeg, Opus), and limits of the external tools the worker runs.
+LIBRARY_OPUS_BITRATE = env("LIBRARY_OPUS_BITRATE", default="24k")
+LIBRARY_TOOL_TIMEOUT_SECONDS = env.int("LIBRARY_TOOL_TIMEOUT_SECONDS", default=300)
+# procrastinate: the worker (`manage.py procrastinate worker`, started by `make run`) takes jobs from PostgreSQL.
+PROCRASTINATE_WORKER_DEFAULTS = {"concurrency": 1, "delete_jobs": "successful"}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "DocumentKindEnum": "geo_backend.library.models.Document.Kind",
+    "EventKindEnum": "geo_backend.library.models.Event.Kind",
+    "DocumentFileKindEnum": "geo_backend.library.models.DocumentFile.Kind",
+})

@@ -3,6 +3,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
+from geo_backend.library.selectors.advocacy import events_upcoming, library_of_organisation
 from geo_backend.organisations import selectors as organisations
 from geo_backend.organisations.access import audience_for, can_edit_organisation
 from geo_backend.regions.models import AdminUnit
@@ -13,7 +14,8 @@ from ..context import map_vocabulary
 
 
 def home(request):
-    return render(request, "web/home.html", {"vocabulary": map_vocabulary(request)})
+    return render(request, "web/home.html", {"vocabulary": map_vocabulary(request),
+                                             "upcoming_events": events_upcoming(audience_for(request.user))})
 
 
 class DirectoryFilters(forms.Form):
@@ -57,6 +59,7 @@ def profile(request, slug):
         "detail": detail,
         "themes": [theme_labels.get(code, code) for code in detail["themes"]],
         "can_edit": can_edit_organisation(audience, organisation.id),
+        "library": library_of_organisation(audience, organisation),
     })
 
 

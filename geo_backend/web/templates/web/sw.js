@@ -140,3 +140,54 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.mode === "navigate") { event.respondWith(networkFirst(request, "/hors-ligne/")); }
 });
+
+/* --- The library (geo_backend/library): files of documents a person opened or chose to keep offline. ---------
+   Self-contained: its own cache, one message handler (library.js asks to keep a page's URLs), and the answer
+   to requests for /fichiers/ (served from that cache when present, in ranges for the audio player). Pages kept
+   here are also found offline by the navigation handler above, which searches every cache. */
+var LIBRARY_CACHE = "musoya-library-v1";
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "musoya-library-keep" || !Array.isArray(data.urls)) return;
+  var reply = event.ports && event.ports[0];
+  var urls = data.urls.filter(function (url) { return new URL(url, self.location.origin).origin === self.location.origin; });
+  event.waitUntil(caches.open(LIBRARY_CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return fetch(url, {credentials: "same-origin"}).then(function (response) {
+        if (!response.ok || response.status !== 200) throw new Error(url + ": " + response.status);
+        return cache.put(url, response);
+      });
+    }));
+  }).then(function () { if (reply) reply.postMessage({ok: true, urls: urls}); },
+          function (error) { if (reply) reply.postMessage({ok: false, error: String(error)}); }));
+});
+
+function libraryRange(request, cached) {
+  var match = /^bytes=(\d*)-(\d*)$/.exec(request.headers.get("Range") || "");
+  if (!match) return cached;
+  return cached.arrayBuffer().then(function (buffer) {
+    var size = buffer.byteLength;
+    var first = match[1] === "" ? Math.max(size - Number(match[2]), 0) : Number(match[1]);
+    var last = match[1] === "" || match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+    if (first >= size || last < first) {
+      return new Response("", {status: 416, headers: {"Content-Range": "bytes */" + size}});
+    }
+    return new Response(buffer.slice(first, last + 1), {status: 206, headers: {
+      "Content-Type": cached.headers.get("Content-Type") || "application/octet-stream",
+      "Content-Range": "bytes " + first + "-" + last + "/" + size, "Content-Length": String(last - first + 1),
+      "Accept-Ranges": "bytes"}});
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || request.mode === "navigate" ||
+      !url.pathname.startsWith("/fichiers/")) return;
+  event.respondWith(caches.open(LIBRARY_CACHE).then(function (cache) {
+    return cache.match(url.pathname).then(function (cached) {
+      return cached ? libraryRange(request, cached) : fetch(request);
+    });
+  }));
+});

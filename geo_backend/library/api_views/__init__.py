@@ -1,0 +1,1 @@
+"""The library's API (/api/v1/documents/, campaigns/, events/, recommendations/, news/): thin views."""

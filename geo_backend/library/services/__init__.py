@@ -1,0 +1,1 @@
+"""Writes of the library. Each public function is one transaction: all or nothing, files included."""

@@ -1,0 +1,90 @@
+"""The site's forms to publish an event or a campaign and to follow a recommendation up (the API does the same)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from geo_backend.common.errors import DomainError
+from geo_backend.organisations.access import audience_for, can_edit_library_record
+from geo_backend.organisations.models import Organisation
+
+from .forms import CampaignForm, EventForm, FollowUpForm
+from .models import Recommendation
+from .selectors.advocacy import events_visible
+from .services import advocacy
+from .views import error_text
+
+
+def editable_organisations(audience):
+    return (Organisation.objects.all() if audience.is_admin
+            else Organisation.objects.filter(id__in=audience.editor_of)).order_by("name")
+
+
+def _fields(data: dict, names) -> dict:
+    return {name: data[name] for name in names if data.get(name) not in (None, "")}
+
+
+@login_required
+def event_new(request):
+    audience = audience_for(request.user)
+    form = EventForm(request.POST or None, organisations=editable_organisations(audience))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            event = advocacy.event_create(
+                audience=audience, organisation=data["organisation"],
+                fields=_fields(data, ("title", "kind", "starts_at", "ends_at", "venue", "place", "summary",
+                                      "programme", "speakers", "participants_women", "participants_men", "report",
+                                      "visibility")),
+                relations={"themes": data["themes"]}, recommendations=data["recommendations"].splitlines())
+        except DomainError as error:
+            form.add_error(None, error_text(error))
+        else:
+            return redirect("library:event", pk=event.pk)
+    return render(request, "library/edit_form.html", {"form": form, "title": _("Annoncer un événement")},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def campaign_new(request):
+    audience = audience_for(request.user)
+    form = CampaignForm(request.POST or None, organisations=editable_organisations(audience))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = advocacy.campaign_create(
+                audience=audience, organisation=data["organisation"],
+                fields=_fields(data, ("title", "message", "start_date", "end_date", "visibility")),
+                relations={name: data[name] for name in ("places", "themes", "participants", "documents")})
+        except DomainError as error:
+            form.add_error(None, error_text(error))
+        else:
+            return redirect("library:campaign", pk=campaign.pk)
+    return render(request, "library/edit_form.html", {"form": form, "title": _("Lancer une campagne")},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def recommendation_follow_up(request, pk: int):
+    audience = audience_for(request.user)
+    recommendation = Recommendation.objects.select_related("event").filter(
+        pk=pk, event__in=events_visible(audience)).first()
+    if recommendation is None or not can_edit_library_record(audience,
+                                                             organisation_id=recommendation.event.organisation_id):
+        raise Http404
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            advocacy.recommendation_update(audience=audience, recommendation=recommendation,
+                                           expected_version=form.cleaned_data["version"],
+                                           fields={"status": form.cleaned_data["status"],
+                                                   "follow_up": form.cleaned_data["follow_up"]})
+            messages.success(request, _("Suivi enregistré."))
+        except DomainError as error:
+            messages.error(request, error_text(error))
+    else:
+        messages.error(request, _("Suivi invalide."))
+    return redirect("library:event", pk=recommendation.event_id)
