@@ -9,10 +9,14 @@ set -euo pipefail
 #   python3, python3-venv                 Debian's Python 3.11 and its virtualenv module
 #   gettext                               msgfmt, to compile the French/English translations
 #   chromium                              the browser the browser tests drive (never downloaded by Playwright)
-PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium)
+#   nodejs, npm                           build the dashboard's partial plotly.js at set-up (never at run time)
+PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium nodejs npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
+  # A node installed otherwise (e.g. NodeSource's nodejs, which carries npm and conflicts with Debian's npm) will do.
+  if [ "$package" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+  if [ "$package" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
   fi
