@@ -74,6 +74,7 @@ h2 { font-size: 1.1rem; margin: .4rem 0; }
 .permalink { display: flex; gap: .4rem; align-items: center; margin: .6rem 0; font-size: .9rem; }
 .permalink input { flex: 1; font: inherit; padding: .2rem .4rem; border: 1px solid #8a8478; border-radius: 3px; }
 .hint { color: var(--muted); font-size: .85rem; }
+.data-date { margin: 0; padding: .35rem 1rem; background: #fff4d6; border-bottom: 1px solid #e0b54a; font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 footer.attribution { font-size: .8rem; color: var(--muted); padding: .5rem 1rem 1rem; max-width: 88rem;
                      margin: 0 auto; }
@@ -209,7 +210,7 @@ def create_dash_app() -> Dash:
         suppress_callback_exceptions=True,  # each view's components exist only while it is shown
         use_async=False,  # callbacks query the database through Django, which is synchronous
         index_string=INDEX,
-        external_scripts=[{"src": url} for url in [plotly_bundle_url()] if url],
+        external_scripts=[{"src": url} for url in [plotly_bundle_url(), static_url("web/dashboard.js")] if url],
     )
     app.layout = shell
     _serve(app.server)
@@ -257,6 +258,12 @@ def plotly_bundle_url() -> str | None:
         return static(PLOTLY_BUNDLE)
     except ValueError:  # built after the last collectstatic: not in the static manifest yet
         return None
+
+
+def static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
 
 
 def _security_headers(app: Dash) -> None:
@@ -318,7 +325,17 @@ def _serve(server: flask.Flask) -> None:
     @server.after_request
     def finish(response: flask.Response) -> flask.Response:
         cache_headers(response)
+        private_answers(response)
         return compress(response)
+
+    def private_answers(response: flask.Response) -> None:
+        """As the site's PrivateAnswersMiddleware: what is made for someone who may be signed in (her session
+        cookie came along) is Cache-Control: private, unless declared public (scripts, geometries), so that the
+        service worker keeps it apart and drops it at sign-out (web/sw.js)."""
+        from django.conf import settings
+
+        if settings.SESSION_COOKIE_NAME in flask.request.cookies and not response.cache_control.public:
+            response.cache_control.private = True
 
     def cache_headers(response: flask.Response) -> None:
         """Dash loads some scripts without a fingerprint in their address (plotly.js, the lazily loaded parts of
