@@ -4,10 +4,60 @@
    network failed), the worker says when it was stored and the page shows "Données du …" above the views. */
 (function () {
   "use strict";
+  var english = function () { return (document.documentElement.lang || "fr").slice(0, 2) === "en"; };
+
+  /* Accessibility repairs of Dash's own components (dcc 4.x, dash_table), which axe-core finds wanting and which
+     no component property fixes: radio items drawn as a listbox of options wrapping native radios (nested
+     controls, no name), the dropdown's focus target both hidden from assistive technology and focusable, the
+     range slider's number inputs and the table's paging buttons without a name. Idempotent, run again whenever
+     React redraws. */
+  var PAGING = {"first-page": ["Première page", "First page"], "previous-page": ["Page précédente", "Previous page"],
+                "next-page": ["Page suivante", "Next page"], "last-page": ["Dernière page", "Last page"]};
+  function filterName(element) {
+    var filter = element.closest(".filter");
+    var label = filter && filter.querySelector(".filter-label");
+    return label ? label.textContent.trim() : "";
+  }
+  function set(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+  function repair(root) {
+    root.querySelectorAll(".dash-radioitems[role=listbox]").forEach(function (group) {
+      set(group, "role", "radiogroup");
+      if (filterName(group)) set(group, "aria-label", filterName(group));
+    });
+    root.querySelectorAll(".dash-radioitems [role=option]").forEach(function (option) {
+      option.removeAttribute("role");
+      option.removeAttribute("aria-selected");
+    });
+    root.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(function (target) {
+      target.removeAttribute("aria-hidden");
+      set(target, "aria-label", filterName(target) || (english() ? "Choose" : "Choisir"));
+    });
+    root.querySelectorAll(".dash-range-slider-min-input, .dash-range-slider-max-input").forEach(function (input) {
+      var first = input.classList.contains("dash-range-slider-min-input");
+      var name = english() ? (first ? "From year" : "To year") : (first ? "Année de début" : "Année de fin");
+      set(input, "aria-label", name);
+    });
+    Object.keys(PAGING).forEach(function (name) {
+      root.querySelectorAll("button." + name).forEach(function (button) {
+        set(button, "aria-label", PAGING[name][english() ? 1 : 0]);
+      });
+    });
+  }
+  var scheduled = false;  // once per frame, however many changes React (or a hovered map) makes
+  new MutationObserver(function () {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () { scheduled = false; repair(document); });
+  }).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected", "aria-hidden"]});
+  document.addEventListener("DOMContentLoaded", function () { repair(document); });
+
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* works without it */ });
 
-  function language() { return (document.documentElement.lang || "fr").slice(0, 2) === "en" ? "en" : "fr"; }
+  function language() { return english() ? "en" : "fr"; }
 
   function banner() {
     var found = document.getElementById("data-date");
