@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMPS := var/stamps
 
-.PHONY: help setup system venv venv-dev db migrate messages static bootstrap run dev test bench lint lock stop-db
+.PHONY: help setup system venv venv-dev db migrate messages static plotly-bundle bootstrap run dev test bench lint lock stop-db
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)"
@@ -52,7 +52,15 @@ migrate: venv db messages
 	@$(PY) manage.py migrate --noinput -v 0
 	@$(PY) manage.py createcachetable
 
-static: venv
+# The dashboard's partial plotly.js (choropleth, bar, heatmap), built with npm + esbuild from the pinned lock; rebuilt
+# only when the lock, the entry or the build script change. Without node the dashboard loads Dash's full plotly.js.
+PLOTLY_BUNDLE := var/build/plotly/dashboards/plotly-musoya.min.js
+plotly-bundle: $(PLOTLY_BUNDLE)
+$(PLOTLY_BUNDLE): dashboards/plotly_bundle/package-lock.json dashboards/plotly_bundle/entry.js \
+		dashboards/plotly_bundle/stubs/country-iso-search.js scripts/build_plotly_bundle.sh | system
+	@scripts/build_plotly_bundle.sh
+
+static: venv plotly-bundle
 	@$(PY) manage.py collectstatic --noinput -v 0
 
 # 5. Reference data (boundaries, population, localities) and demo data, loaded when the database is empty.
@@ -68,10 +76,10 @@ run: setup static
 	  $(VENV)/bin/gunicorn geo_backend.wsgi:application --bind $(HOST):$(PORT) --workers 3 --threads 2 \
 	  --access-logfile - --timeout 120 --no-control-socket
 
-dev: setup
+dev: setup plotly-bundle
 	@DJANGO_SETTINGS_MODULE=geo_backend.settings.development $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: system venv-dev db messages
+test: system venv-dev db messages plotly-bundle
 	@echo "==> Lint (ruff)"
 	@$(VENV)/bin/ruff check .
 	@echo "==> Tests (pytest, real PostGIS)"

@@ -10,30 +10,24 @@ map geometries are served once at a fingerprinted address that Plotly fetches an
 change answers with the measured values only (a dash.Patch) and one page of the table; JSON, scripts and
 geometries are gzip-compressed here, since Django's middleware does not see the dashboard's requests.
 """
-import gzip
 import json
-import threading
 
 import flask
 from dash import Dash, Input, Output, State, dcc, html
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import data, state
+from . import compression, data, state
 from .pages import BY_PATH, PAGES, common
 
 DASHBOARD_PREFIX = common.DASHBOARD_PREFIX
 ONE_YEAR = 31_536_000
+PLOTLY_BUNDLE = "dashboards/plotly-musoya.min.js"  # under settings.PLOTLY_BUNDLE_DIR, a static files folder
 UNFINGERPRINTED_MAX_AGE = 86_400
-COMPRESSIBLE = {"application/json", "text/html", "application/javascript", "text/javascript", "text/css",
-                "application/geo+json"}
-MIN_COMPRESS_BYTES = 1000
 # The base map Plotly asks for (world_110m.json…): empty, since the maps draw only the boundaries they are given.
 EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
     layer: {"type": "GeometryCollection", "geometries": []}
     for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")}})
-# Not compressed: it carries the CSRF token and so must not be open to compression side channels (BREACH).
-NOT_COMPRESSED = {"/_dash-layout"}
 
 STYLE = """
 :root { --ink: #1d1d1f; --muted: #4a4a4f; --accent: #7a1f5c; --paper: #fffdf8; --line: #d6d0c4; }
@@ -80,6 +74,7 @@ h2 { font-size: 1.1rem; margin: .4rem 0; }
 .permalink { display: flex; gap: .4rem; align-items: center; margin: .6rem 0; font-size: .9rem; }
 .permalink input { flex: 1; font: inherit; padding: .2rem .4rem; border: 1px solid #8a8478; border-radius: 3px; }
 .hint { color: var(--muted); font-size: .85rem; }
+.data-date { margin: 0; padding: .35rem 1rem; background: #fff4d6; border-bottom: 1px solid #e0b54a; font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 footer.attribution { font-size: .8rem; color: var(--muted); padding: .5rem 1rem 1rem; max-width: 88rem;
                      margin: 0 auto; }
@@ -215,6 +210,7 @@ def create_dash_app() -> Dash:
         suppress_callback_exceptions=True,  # each view's components exist only while it is shown
         use_async=False,  # callbacks query the database through Django, which is synchronous
         index_string=INDEX,
+        external_scripts=[{"src": url} for url in [plotly_bundle_url(), static_url("web/dashboard.js")] if url],
     )
     app.layout = shell
     _serve(app.server)
@@ -248,6 +244,28 @@ def create_dash_app() -> Dash:
     return app
 
 
+def plotly_bundle_url() -> str | None:
+    """The address of the partial plotly.js built at set-up (scripts/build_plotly_bundle.sh), served by whitenoise
+    with the site's static files (fingerprinted, cached a year, brotli/gzip). Loaded before Dash's graphs, it
+    becomes window.Plotly, which dcc.Graph then uses instead of fetching Dash's full 4.8 MB plotly.min.js. None
+    when it was not built (no node at set-up) or not collected since: the dashboard then loads the full one."""
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    if not finders.find(PLOTLY_BUNDLE):
+        return None
+    try:
+        return static(PLOTLY_BUNDLE)
+    except ValueError:  # built after the last collectstatic: not in the static manifest yet
+        return None
+
+
+def static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
 def _security_headers(app: Dash) -> None:
     """The headers Django gives the site's pages, which never see the dashboard's requests: the site's
     Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) with the hashes of Dash's own inline scripts (the
@@ -271,9 +289,7 @@ def _security_headers(app: Dash) -> None:
 
 
 def _serve(server: flask.Flask) -> None:
-    """Geometries at a fingerprinted address, gzip, and Django's database connection hygiene."""
-    compressed: dict[str, bytes] = {}
-    lock = threading.Lock()
+    """Geometries at a fingerprinted address, compression, and Django's database connection hygiene."""
 
     @server.before_request
     def database_ready():
@@ -304,10 +320,22 @@ def _serve(server: flask.Flask) -> None:
         response.cache_control.max_age = ONE_YEAR
         return response
 
+    compress = compression.Compressor(lasting_max_age=UNFINGERPRINTED_MAX_AGE)
+
     @server.after_request
     def finish(response: flask.Response) -> flask.Response:
         cache_headers(response)
+        private_answers(response)
         return compress(response)
+
+    def private_answers(response: flask.Response) -> None:
+        """As the site's PrivateAnswersMiddleware: what is made for someone who may be signed in (her session
+        cookie came along) is Cache-Control: private, unless declared public (scripts, geometries), so that the
+        service worker keeps it apart and drops it at sign-out (web/sw.js)."""
+        from django.conf import settings
+
+        if settings.SESSION_COOKIE_NAME in flask.request.cookies and not response.cache_control.public:
+            response.cache_control.private = True
 
     def cache_headers(response: flask.Response) -> None:
         """Dash loads some scripts without a fingerprint in their address (plotly.js, the lazily loaded parts of
@@ -322,29 +350,3 @@ def _serve(server: flask.Flask) -> None:
         elif request.path == "/_favicon.ico" and request.args.get("v"):  # versioned with Dash
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR
-
-    def compress(response: flask.Response) -> flask.Response:
-        """gzip for text answers over 1 KB when the browser accepts it; the long-lived ones compressed once."""
-        request = flask.request
-        if (response.status_code != 200 or response.direct_passthrough or response.mimetype not in COMPRESSIBLE
-                or "Content-Encoding" in response.headers or request.path in NOT_COMPRESSED):
-            return response
-        response.vary.add("Accept-Encoding")
-        if "gzip" not in request.headers.get("Accept-Encoding", ""):
-            return response
-        body = response.get_data()
-        if len(body) < MIN_COMPRESS_BYTES:
-            return response
-        lasting = (response.cache_control.max_age or 0) >= UNFINGERPRINTED_MAX_AGE
-        key = request.full_path
-        with lock:
-            packed = compressed.get(key) if lasting else None
-        if packed is None:
-            packed = gzip.compress(body, compresslevel=6)
-            if lasting:
-                with lock:
-                    compressed[key] = packed
-        response.set_data(packed)
-        response.headers["Content-Encoding"] = "gzip"
-        response.headers["Content-Length"] = str(len(packed))
-        return response

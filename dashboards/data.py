@@ -492,7 +492,7 @@ ROLLUPS = RecentCache(size=128, seconds=120)
 
 
 def _rollup(audience, filters: Filters, edition_slug: str | None, by: str) -> list[dict]:
-    from geo_backend.analytics.selectors import coverage_rollup
+    from geo_backend.analytics.rollups import coverage_rollup
 
     key = (by, audience, dataclasses.replace(filters, level=0, metric=""), edition_slug)
     return ROLLUPS.get(key, lambda: coverage_rollup(audience, _query(filters, edition_slug=edition_slug, level=0),
@@ -575,20 +575,15 @@ def funder_themes_frame(audience, filters: Filters, *, edition_slug: str | None 
 
 def coverage_by_year_frame(audience, filters: Filters, years: list[int], *, edition_slug: str | None = None
                            ) -> pd.DataFrame:
-    """For each year: the country's women covered by the interventions active in it (for the other filters)."""
-    from geo_backend.analytics.selectors import coverage_by_unit
+    """For each year: the country's women covered by the interventions active in it (for the other filters); every
+    year measured by one statement (analytics/rollups.py)."""
+    from geo_backend.analytics.rollups import coverage_by_year
 
-    def country_in(year: int) -> dict:
-        query = _query(filters, edition_slug=edition_slug, level=0, active_from=dt.date(year, 1, 1),
-                       active_to=dt.date(year, 12, 31))
-        (country,) = coverage_by_unit(audience, query)
-        return country
-
-    rows = []
-    for year in years:
-        key = ("year", year, audience, dataclasses.replace(filters, level=0, metric=""), edition_slug)
-        country = ROLLUPS.get(key, lambda y=year: country_in(y))
-        rows.append({"year": year, **{k: country[k] for k in ("organisations", "interventions", "women",
-                                                                "women_covered", "women_share_covered")}})
+    key = ("years", tuple(years), audience, dataclasses.replace(filters, level=0, metric=""), edition_slug)
+    by_year = ROLLUPS.get(key, lambda: coverage_by_year(audience, _query(filters, edition_slug=edition_slug,
+                                                                         level=0), years))
+    rows = [{"year": year, **{k: by_year[year][k] for k in ("organisations", "interventions", "women",
+                                                             "women_covered", "women_share_covered")}}
+            for year in years]
     return pd.DataFrame(rows, columns=["year", "organisations", "interventions", "women", "women_covered",
                                        "women_share_covered"])

@@ -12,11 +12,15 @@ set -euo pipefail
 #   ffmpeg                                the library's compact voice copy of audio recordings (Opus, ~24 kbit/s)
 #   poppler-utils                         pdftoppm: the first-page thumbnail of the library's PDFs
 #   espeak-ng                             a synthetic voice for the demo's fictitious audio testimony
+#   nodejs, npm                           build the dashboard's partial plotly.js at set-up (never at run time)
 PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium ffmpeg poppler-utils
-          espeak-ng)
+          espeak-ng nodejs npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do
+  # A node installed otherwise (e.g. NodeSource's nodejs, which carries npm and conflicts with Debian's npm) will do.
+  if [ "$package" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+  if [ "$package" = npm ] && command -v npm >/dev/null 2>&1; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
   fi

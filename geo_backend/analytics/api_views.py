@@ -17,7 +17,7 @@ from geo_backend.api.views import ApiView
 from geo_backend.regions.selectors import edition_resolve, units_feature_collection
 from geo_backend.zones.api_serializers import intervention_filters
 
-from . import selectors
+from . import rollups, selectors
 from .api_serializers import (
     ChangeParameters,
     CoverageChangeCollection,
@@ -143,7 +143,7 @@ class RollupView(ApiView):
                    responses={(200, "application/json"): RollupRows, (200, CSV): OpenApiTypes.STR, **errors(404)})
     def get(self, request):
         by = self.params["by"]
-        rows = [rounded(r) for r in selectors.coverage_rollup(audience(request), coverage_query(self.params, level=0),
+        rows = [rounded(r) for r in rollups.coverage_rollup(audience(request), coverage_query(self.params, level=0),
                                                               by=by)]
         if self.params["format"] == "csv":
             flat = [{f"{by}_id": r[by]["id"], f"{by}_name": r[by]["name"],

@@ -328,23 +328,3 @@ def _brief(intervention) -> dict:
     return {"id": intervention.id, "title": intervention.title,
             "organisation": {"id": intervention.organisation_id, "name": intervention.organisation.name},
             "start_date": intervention.start_date, "end_date": intervention.end_date}
-
-
-def coverage_rollup(audience: Audience, query: CoverageQuery, *, by: str) -> list[dict]:
-    """National coverage per network (its members' interventions together) or per funder."""
-    from geo_backend.organisations.models import Organisation
-    from geo_backend.taxonomy.models import Funder
-
-    if by == "network":
-        groups = [(o.id, o.name) for o in Organisation.objects.filter(kind__in=Organisation.NETWORK_KINDS,
-                                                                      status="active").order_by("name")]
-    else:
-        groups = list(Funder.objects.order_by("name").values_list("id", "name"))
-    results = []
-    for group_id, name in groups:
-        filters = dataclasses.replace(query.filters, **{by: group_id})
-        (country,) = coverage_by_unit(audience, dataclasses.replace(query, level=0, filters=filters))
-        results.append({by: {"id": group_id, "name": name}, **{k: country[k] for k in (
-            "organisations", "interventions", "covered_km2", "coverage_share", "women_covered",
-            "women_share_covered", "population_covered")}})
-    return results

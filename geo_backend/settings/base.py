@@ -167,6 +167,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Built at set-up (scripts/build_plotly_bundle.sh): the dashboard's partial plotly.js, dashboards/plotly-musoya.min.js.
+PLOTLY_BUNDLE_DIR = BASE_DIR / "var" / "build" / "plotly"
+PLOTLY_BUNDLE_DIR.mkdir(parents=True, exist_ok=True)  # a finder's folder must exist, even before the first build
+STATICFILES_DIRS = [PLOTLY_BUNDLE_DIR]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -96,6 +96,31 @@ def interventions_visible(audience: Audience, filters: InterventionFilters | Non
     return queryset.distinct()
 
 
+def intervention_groups(intervention_ids, *, by: str, groups: list[int]) -> list[tuple[int, int]]:
+    """(network or funder id, intervention id) for these interventions and groups, by the rule of the network and
+    funder filters of interventions_visible: a network holds its accepted members' interventions and those it
+    declared; a funder, those it funds. One query, for roll-ups that measure every group at once."""
+    if by == "network":
+        members = Intervention.objects.filter(
+            id__in=intervention_ids, organisation__network_links__status="accepted",
+            organisation__network_links__network_id__in=groups,
+        ).order_by().values_list("organisation__network_links__network_id", "id")
+        declared = Intervention.objects.filter(id__in=intervention_ids, declared_by_network_id__in=groups
+                                               ).order_by().values_list("declared_by_network_id", "id")
+        return sorted(set(members.union(declared)))
+    if by == "funder":
+        links = Intervention.funders.through.objects.filter(intervention_id__in=intervention_ids,
+                                                            funder_id__in=groups)
+        return sorted(set(links.values_list("funder_id", "intervention_id")))
+    raise ValueError(f"unknown grouping: {by}")
+
+
+def intervention_periods(intervention_ids) -> list[tuple[int, dt.date | None, dt.date | None]]:
+    """(id, start date, end date) of these interventions (either date may be open)."""
+    return list(Intervention.objects.filter(id__in=intervention_ids).order_by().values_list(
+        "id", "start_date", "end_date"))
+
+
 def interventions_editable(audience: Audience) -> QuerySet:
     """The declarations this person may open in the zone editor and change (access.can_edit_intervention)."""
     return Intervention.objects.filter(editable_interventions_q(audience))

@@ -321,3 +321,52 @@ def test_the_visitors_answer_is_the_coordinators_without_the_non_public_records(
     # And the visitor, who saw the non-public records only as they now are, sees the same figures.
     now_seen_by_visitor = get_json(visitor, path, level=2, format="json")["results"]
     assert not differences(kept(seen_by_visitor[2], 2), kept(now_seen_by_visitor, 2), 1e-6)
+
+
+# --- Roll-ups measured all at once (analytics/rollups.py) ------------------------------------------------
+
+
+def test_rollups_measure_every_group_in_a_fixed_number_of_queries(world):
+    """Adding networks and funders adds no query: every group is measured by the same statement (before, one
+    coverage query per group)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from geo_backend.analytics import rollups
+    from geo_backend.analytics.selectors import CoverageQuery
+    from geo_backend.organisations.access import Audience
+    from geo_backend.taxonomy.models import Funder
+    from tests import factories
+
+    def queries(by: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            rollups.coverage_rollup(Audience(), CoverageQuery(edition=world.edition, level=0), by=by)
+        return len(captured)
+
+    before = {by: queries(by) for by in ("network", "funder")}
+    with transaction.atomic():
+        for n in range(5):
+            factories.network(coordinator=factories.user(), members=world.organisations[n:n + 2])
+            Funder.objects.create(name=f"Bailleur de plus {n}")
+        assert {by: queries(by) for by in ("network", "funder")} == before
+        transaction.set_rollback(True)
+
+
+def test_coverage_by_year_is_the_coverage_of_each_year(world):
+    """The yearly series measured at once equals, year by year, the country's coverage by the interventions
+    active in that year (the coverage endpoint's period filter), for a visitor and for the full audience."""
+    from geo_backend.analytics import rollups
+    from geo_backend.analytics.selectors import CoverageQuery, coverage_by_unit
+    from geo_backend.organisations.access import Audience
+    from geo_backend.zones.selectors import InterventionFilters
+
+    years = list(range(2018, 2031))
+    for audience in (Audience(), world.admin):
+        by_year = rollups.coverage_by_year(audience, CoverageQuery(edition=world.edition, level=0), years)
+        counted = 0
+        for year in years:
+            filters = InterventionFilters(active_from=dt.date(year, 1, 1), active_to=dt.date(year, 12, 31))
+            (country,) = coverage_by_unit(audience, CoverageQuery(edition=world.edition, level=0, filters=filters))
+            for key in ROLLUP + ["women"]:
+                assert by_year[year][key] == pytest.approx(country[key], rel=1e-9, abs=1e-9), (year, key)
+            counted += country["interventions"]
+        assert counted > 0

@@ -2,6 +2,11 @@
    fetched from the network first and kept, so the last data seen stays available offline. Writes are never
    handled here: the page's outbox (offline-queue.js) keeps them until the connection returns.
 
+   The dashboard (/tableau-de-bord/, a Dash app): its scripts and geometries are kept like the boundaries, its
+   pages like the site's, and the answers of its callbacks (POSTs, read-only) network first, kept under an address
+   made of the request's body; an answer served from here is announced to the page with the time it was stored,
+   which web/dashboard.js shows as "Données du …".
+
    Shared phones: answers made for a signed-in person (the server marks them Cache-Control: private) go to a
    private cache, apart from public answers, and that cache is emptied whenever someone signs in or out. Every
    kept answer carries the time it was stored and is not served past its maximum age. */
@@ -99,6 +104,45 @@ function networkFirst(request, fallbackUrl) {
   });
 }
 
+var DASHBOARD = "/tableau-de-bord/";
+var DASHBOARD_CALLBACK = DASHBOARD + "_dash-update-component";
+
+function hex(buffer) {
+  return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); })
+    .join("");
+}
+
+/* A callback's answer depends only on its body (and on who asks: private answers are kept apart, see store). */
+function callbackKey(request) {
+  return request.clone().text().then(function (body) {
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  }).then(function (digest) {
+    return new Request(DASHBOARD_CALLBACK + "?body=" + hex(digest));
+  });
+}
+
+function tellFromCache(clientId, cached) {
+  if (!clientId) return Promise.resolve();
+  return self.clients.get(clientId).then(function (client) {
+    if (client) client.postMessage({type: "dashboard-from-cache", storedAt: Number(cached.headers.get(STORED_AT))});
+  });
+}
+
+function dashboardCallback(event) {
+  var request = event.request;
+  return callbackKey(request).then(function (key) {
+    return fetch(request).then(function (response) {
+      store(key, response.clone());
+      return response;
+    }).catch(function () {
+      return lookup(key).then(function (cached) {
+        if (!cached) return new Response(OFFLINE_ANSWER, {status: 503, headers: {"Content-Type": "application/json"}});
+        return tellFromCache(event.clientId, cached).then(function () { return cached; });
+      });
+    });
+  });
+}
+
 function cacheFirst(request) {
   return caches.match(request).then(function (cached) {
     return cached || fetch(request).then(function (response) {
@@ -130,8 +174,18 @@ self.addEventListener("fetch", function (event) {
     event.waitUntil(purgePrivate());
     return;
   }
+  if (request.method === "POST" && url.pathname === DASHBOARD_CALLBACK) {
+    event.respondWith(dashboardCallback(event)); return;
+  }
   if (request.method !== "GET") return;
   if (url.pathname.startsWith("/static/")) { event.respondWith(cacheFirst(request)); return; }
+  if (url.pathname.startsWith(DASHBOARD + "_dash-component-suites/") || url.pathname.startsWith(DASHBOARD + "geo/") ||
+      url.pathname.startsWith(DASHBOARD + "topojson/")) {
+    event.respondWith(staleWhileRevalidate(request)); return;
+  }
+  if (url.pathname === DASHBOARD + "_dash-layout" || url.pathname === DASHBOARD + "_dash-dependencies") {
+    event.respondWith(networkFirst(request)); return;
+  }
   if (url.pathname.startsWith("/api/v1/areas/") || url.pathname.startsWith("/tiles/")) {
     event.respondWith(staleWhileRevalidate(request)); return;
   }

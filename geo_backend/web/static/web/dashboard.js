@@ -1,0 +1,86 @@
+/* The dashboard's part of the installable app (loaded by dashboards/app.py, a same-origin file: the dashboard's
+   Content-Security-Policy allows no inline script). It registers the site's service worker (web/sw.js), which
+   keeps the dashboard's shell and the last answers of its callbacks; when an answer comes from that cache (the
+   network failed), the worker says when it was stored and the page shows "Données du …" above the views. */
+(function () {
+  "use strict";
+  var english = function () { return (document.documentElement.lang || "fr").slice(0, 2) === "en"; };
+
+  /* Accessibility repairs of Dash's own components (dcc 4.x, dash_table), which axe-core finds wanting and which
+     no component property fixes: radio items drawn as a listbox of options wrapping native radios (nested
+     controls, no name), the dropdown's focus target both hidden from assistive technology and focusable, the
+     range slider's number inputs and the table's paging buttons without a name. Idempotent, run again whenever
+     React redraws. */
+  var PAGING = {"first-page": ["Première page", "First page"], "previous-page": ["Page précédente", "Previous page"],
+                "next-page": ["Page suivante", "Next page"], "last-page": ["Dernière page", "Last page"]};
+  function filterName(element) {
+    var filter = element.closest(".filter");
+    var label = filter && filter.querySelector(".filter-label");
+    return label ? label.textContent.trim() : "";
+  }
+  function set(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+  function repair(root) {
+    root.querySelectorAll(".dash-radioitems[role=listbox]").forEach(function (group) {
+      set(group, "role", "radiogroup");
+      if (filterName(group)) set(group, "aria-label", filterName(group));
+    });
+    root.querySelectorAll(".dash-radioitems [role=option]").forEach(function (option) {
+      option.removeAttribute("role");
+      option.removeAttribute("aria-selected");
+    });
+    root.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(function (target) {
+      target.removeAttribute("aria-hidden");
+      set(target, "aria-label", filterName(target) || (english() ? "Choose" : "Choisir"));
+    });
+    root.querySelectorAll(".dash-range-slider-min-input, .dash-range-slider-max-input").forEach(function (input) {
+      var first = input.classList.contains("dash-range-slider-min-input");
+      var name = english() ? (first ? "From year" : "To year") : (first ? "Année de début" : "Année de fin");
+      set(input, "aria-label", name);
+    });
+    Object.keys(PAGING).forEach(function (name) {
+      root.querySelectorAll("button." + name).forEach(function (button) {
+        set(button, "aria-label", PAGING[name][english() ? 1 : 0]);
+      });
+    });
+  }
+  var scheduled = false;  // once per frame, however many changes React (or a hovered map) makes
+  new MutationObserver(function () {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(function () { scheduled = false; repair(document); });
+  }).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected", "aria-hidden"]});
+  document.addEventListener("DOMContentLoaded", function () { repair(document); });
+
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* works without it */ });
+
+  function language() { return english() ? "en" : "fr"; }
+
+  function banner() {
+    var found = document.getElementById("data-date");
+    if (found) return found;
+    found = document.createElement("p");
+    found.id = "data-date";
+    found.className = "data-date";
+    found.setAttribute("role", "status");
+    document.body.insertBefore(found, document.body.firstChild);
+    return found;
+  }
+
+  var oldest = null;  // several answers may come from the cache: the page shows the oldest one's date
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    var message = event.data || {};
+    if (message.type === "dashboard-from-cache") {
+      oldest = oldest === null ? message.storedAt : Math.min(oldest, message.storedAt);
+      var when = new Intl.DateTimeFormat(language() === "en" ? "en-GB" : "fr-FR",
+                                         {dateStyle: "long", timeStyle: "short"}).format(new Date(oldest));
+      var element = banner();
+      element.setAttribute("data-stored-at", String(oldest));
+      element.textContent = language() === "en" ? "Offline: data from " + when + "."
+                                                : "Hors ligne : données du " + when + ".";
+    }
+  });
+})();
