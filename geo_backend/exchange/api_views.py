@@ -77,8 +77,15 @@ def run_as_dict(run: ImportRun) -> dict:
             "unchanged": run.unchanged, "created_at": run.created_at}
 
 
+# A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused by web.middleware.RequestBodyLimitMiddleware before the view
+# runs; it answers with this error (body_too_large_error) rather than its generic one, so the caller learns what to do.
+CONTENT_TOO_LARGE = ("file_too_large", "Contenu trop volumineux : envoyez le fichier (multipart).",
+                     "Content too large: send the file (multipart).")
+
+
 class ImportView(ApiView):
     query_serializer = ImportListParameters
+    body_too_large_error = CONTENT_TOO_LARGE
 
     @extend_schema(operation_id="imports_list", responses=ImportRunPage)
     def get(self, request):
@@ -99,9 +106,8 @@ class ImportView(ApiView):
             raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
         try:
             body = request.data
-        except RequestDataTooBig:  # a JSON body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: send the file instead
-            raise DomainError("file_too_large", "Contenu trop volumineux : envoyez le fichier (multipart).",
-                              "Content too large: send the file (multipart).", status_code=413) from None
+        except RequestDataTooBig:  # a form field over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: send the file instead
+            raise DomainError(*CONTENT_TOO_LARGE, status_code=413) from None
         data = validated(ImportInput, body)
         raw, filename = _file_bytes(data)
         report = import_file(audience=who, data=raw, filename=filename, mapping=data.get("mapping"),
