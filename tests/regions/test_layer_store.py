@@ -10,9 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from geo_backend.regions import services
+from geo_backend.regions.layer_store import rendered_layers_invalidate
 from geo_backend.regions.models import RenderedLayer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+
+
+@pytest.fixture(autouse=True)
+def fresh_layers(mali):
+    """Each test starts from layers not rendered yet (other tests served them under the current token)."""
+    rendered_layers_invalidate(mali)
 
 
 def spatial_queries(context: CaptureQueriesContext) -> list[str]:
