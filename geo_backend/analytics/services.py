@@ -32,9 +32,14 @@ Progress = Callable[[int, int, int], None]
 # Step 1: the faces of each commune's noded piece borders, in a temporary table indexed on their interior points.
 FACES_SQL = """
 CREATE TEMPORARY TABLE atom_faces ON COMMIT DROP AS
-WITH noded AS (
-  SELECT commune_id, ST_Union(ST_Boundary(geom)) AS lines
-  FROM zones_zonecommune WHERE commune_id = ANY(%s) GROUP BY commune_id
+WITH distinct_pieces AS (
+  -- Identical pieces (every zone that covers a whole commune has the commune as its piece) add nothing to the
+  -- borders but make the union node the same lines over and over: 38 distinct of 115 pieces took 0.6 s to node
+  -- instead of 15 s in one dense commune.
+  SELECT DISTINCT ON (commune_id, md5(ST_AsBinary(geom))) commune_id, geom
+  FROM zones_zonecommune WHERE commune_id = ANY(%s)
+), noded AS (
+  SELECT commune_id, ST_Union(ST_Boundary(geom)) AS lines FROM distinct_pieces GROUP BY commune_id
 ), polygonised AS (
   SELECT commune_id, ST_Polygonize(lines) AS collection FROM noded GROUP BY commune_id
 ), faces AS (
