@@ -127,7 +127,8 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
                  f"interventions, {len(plan.zones)} zones ({len(reference.communes)} communes pondérées par la "
                  f"population féminine {POPULATION_YEAR})")
         touched |= plan_write(plan, edition=edition, progress=progress)
-        atoms = coverage_atoms_refresh(touched)
+        atoms = coverage_atoms_refresh(touched, progress=lambda done, total, written: progress(
+            f"atomes de couverture : {done}/{total} communes ({written} atomes)"))
         progress(f"atomes de couverture : {len(touched)} communes recalculées ({atoms} atomes)")
     logger.info("demo seeded in %.1f s: %s zones", time.perf_counter() - started, len(plan.zones))
     return plan
