@@ -20,7 +20,7 @@ from .api_serializers import (
     LocalitySearchParameters,
     TileParameters,
 )
-from .layer_store import rendered_layer
+from .layer_store import layers_edition, rendered_layer
 
 GEOJSON = "application/geo+json"
 # Boundaries change only when an edition is (re)loaded: phones may keep a layer an hour, then revalidate by ETag.
@@ -56,7 +56,7 @@ class AreaListView(ApiView):
                    responses={(200, GEOJSON): AreaCollection, **errors(404)})
     def get(self, request):
         params = self.params
-        edition = selectors.edition_resolve(params.get("edition"))
+        edition = layers_edition(params.get("edition"))
 
         def render():
             return selectors.areas_feature_collection(
@@ -111,7 +111,7 @@ class AreaTileView(ApiView):
     @extend_schema(operation_id="areas_tile", summary="Mapbox vector tile of admin units (layer 'areas')",
                    responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
     def get(self, request, z, x, y):
-        edition = selectors.edition_resolve(self.params.get("edition"))
+        edition = layers_edition(self.params.get("edition"))
         level = self.params.get("level")
         selectors.area_tile_check(z=z, x=x, y=y)  # refused before anything is stored under its key
         return stored_layer_response(

@@ -9,6 +9,7 @@ token is never served: its key names the token, which every request reads with t
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,11 +18,15 @@ import brotli
 from django.db import IntegrityError, transaction
 
 from .models import Edition, RenderedLayer, new_layers_token
+from .selectors import edition_resolve
 
 # Layers a worker keeps in memory (a cercles layer is ~0.5 MB uncompressed, a tile a few KB).
 MEMORY_LAYERS = 256
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 11  # paid once per edition version, then every phone downloads fewer bytes
+# How long a worker trusts the edition row (and so its layers token) it read: after a load, other workers serve
+# the previous layers for at most this long. One query a second instead of one per request.
+EDITION_TRUSTED_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,19 @@ class StoredLayer:
 
 _memory: OrderedDict[tuple, StoredLayer] = OrderedDict()
 _memory_lock = threading.Lock()
+_editions: dict[str | None, tuple[float, Edition]] = {}
+
+
+def layers_edition(slug: str | None) -> Edition:
+    """The edition named by slug (or the default one) as edition_resolve finds it, read again at most once per
+    EDITION_TRUSTED_SECONDS by this worker."""
+    now = time.monotonic()
+    trusted = _editions.get(slug)
+    if trusted is not None and now - trusted[0] < EDITION_TRUSTED_SECONDS:
+        return trusted[1]
+    edition = edition_resolve(slug)
+    _editions[slug] = (now, edition)
+    return edition
 
 
 def _remember(key: tuple, layer: StoredLayer) -> StoredLayer:
@@ -93,6 +111,7 @@ def rendered_layer(*, edition: Edition, kind: str, parameters: str, content_type
 def rendered_layers_invalidate(edition: Edition) -> None:
     """Called by the loaders' services when a load changed the edition's units or population: its layers are
     rendered again on their next request. The new token reaches every worker through the edition row."""
+    _editions.clear()  # this worker sees the new token at once
     edition.layers_token = new_layers_token()
     Edition.objects.filter(pk=edition.pk).update(layers_token=edition.layers_token)
     RenderedLayer.objects.filter(edition=edition).delete()
