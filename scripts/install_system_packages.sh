@@ -10,6 +10,10 @@ set -euo pipefail
 #   gettext                               msgfmt, to compile the French/English translations
 #   chromium                              the browser the browser tests drive (never downloaded by Playwright)
 PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium)
+#   wrk                                   HTTP load generator of the benchmarks only (`make bench`: --bench)
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES=(wrk)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do
