@@ -5,8 +5,6 @@ PostgreSQL cancels a statement that runs past the limit; the API answers 503 "da
 shape, and the pages a plain 503. The limit depends on the request class (settings.WEB_STATEMENT_TIMEOUT_MS: reads,
 writes). Commands never pass through here, so a bulk load or a rebuild is not cut by the web limit.
 """
-import weakref
-
 import psycopg.errors
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -15,30 +13,16 @@ from django.http import HttpResponse
 from .errors import DomainError
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# The limit this process last set on each open database session (forgotten with the session).
-_session_limits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def set_statement_timeout(milliseconds: int) -> None:
     """Limits every later statement of the default connection's database session to `milliseconds` (0: none).
 
     Set at the start of a request, outside any transaction (ATOMIC_REQUESTS is off), so that no rollback during the
-    request undoes it; each request sets its own, so a limit never leaks from one request class to another. A
-    persistent connection that already has this limit (set here, by an earlier request) is not asked again: a
-    request served from stored bytes (a boundary layer) then makes no round trip for it.
+    request undoes it; each request sets its own, so a limit never leaks from one request class to another.
     """
-    wanted = f"{int(milliseconds)}ms"
-    connection.ensure_connection()
-    session = connection.connection
-    if _session_limits.get(session) == wanted and not connection.in_atomic_block:
-        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [wanted])
-    # Remembered only when committed at once: inside a transaction, a rollback would undo it behind our back.
-    if connection.in_atomic_block:
-        _session_limits.pop(session, None)
-    else:
-        _session_limits[session] = wanted
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(milliseconds)}ms"])
 
 
 def timeout_for(method: str) -> int:
