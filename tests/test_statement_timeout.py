@@ -24,7 +24,9 @@ def test_a_read_request_runs_under_the_read_limit_and_a_write_under_the_write_li
     api = factories.api_client()
     api.get("/api/v1/organisations/")
     assert current_limit() == "12345ms"
-    api.post("/api/v1/organisations/", {}, format="json")  # refused (visitor): the limit was set all the same
+    api.post("/api/v1/organisations/", {}, format="json")  # refused before any statement: nothing to limit
+    assert current_limit() == "12345ms"
+    api.post("/api/v1/auth/token/", {"username": "nobody", "password": "wrong"}, format="json")  # queries: a write
     assert current_limit() == "23456ms"
     api.get("/organisations/")  # a page
     assert current_limit() == "12345ms"

@@ -5,6 +5,8 @@ PostgreSQL cancels a statement that runs past the limit; the API answers 503 "da
 shape, and the pages a plain 503. The limit depends on the request class (settings.WEB_STATEMENT_TIMEOUT_MS: reads,
 writes). Commands never pass through here, so a bulk load or a rebuild is not cut by the web limit.
 """
+import contextlib
+
 import psycopg.errors
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -18,8 +20,8 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def set_statement_timeout(milliseconds: int) -> None:
     """Limits every later statement of the default connection's database session to `milliseconds` (0: none).
 
-    Set at the start of a request, outside any transaction (ATOMIC_REQUESTS is off), so that no rollback during the
-    request undoes it; each request sets its own, so a limit never leaks from one request class to another.
+    Set before a request's first statement (see statement_time_limit); each request sets its own, so a limit never
+    leaks from one request class to another.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{int(milliseconds)}ms"])
@@ -47,20 +49,27 @@ def database_refusal(error: BaseException) -> DomainError | None:
     return None
 
 
+@contextlib.contextmanager
+def statement_time_limit(milliseconds: int):
+    """Within the block, the default connection's statements run under `milliseconds`. The limit is set just before
+    the block's first statement, so a request that touches no database (an asset, the API schema) costs nothing."""
+    applied = []
+
+    def apply_first(execute, sql, params, many, context):
+        if not applied:
+            applied.append(True)
+            set_statement_timeout(milliseconds)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(apply_first):
+        yield
+
+
 def read_only_app(wsgi_app):
     """A WSGI application whose statements run under the web read limit (the Dash dashboard, served beside Django).
-    The limit is set just before its first statement, so that its many asset requests cost nothing; its responses
-    are built before it returns, so the limit covers all of its queries."""
+    Its responses are built before it returns, so the limit covers all of its queries."""
     def bounded(environ, start_response):
-        applied = []
-
-        def apply_first(execute, sql, params, many, context):
-            if not applied:
-                applied.append(True)
-                set_statement_timeout(settings.WEB_STATEMENT_TIMEOUT_MS["read"])
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(apply_first):
+        with statement_time_limit(settings.WEB_STATEMENT_TIMEOUT_MS["read"]):
             return wsgi_app(environ, start_response)
     return bounded
 
@@ -72,8 +81,8 @@ class StatementTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        set_statement_timeout(timeout_for(request.method))
-        return self.get_response(request)
+        with statement_time_limit(timeout_for(request.method)):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         # The API maps these itself (api/exceptions.py); this is for the pages.
