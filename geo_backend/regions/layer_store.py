@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import brotli
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from .models import Edition, RenderedLayer, new_layers_token
 from .selectors import edition_resolve
@@ -54,7 +54,10 @@ _editions: dict[str | None, tuple[float, Edition]] = {}
 
 def layers_edition(slug: str | None) -> Edition:
     """The edition named by slug (or the default one) as edition_resolve finds it, read again at most once per
-    EDITION_TRUSTED_SECONDS by this worker."""
+    EDITION_TRUSTED_SECONDS by this worker. Inside a transaction it is always read: the transaction may change it
+    and roll back, and a remembered token must be one that committed."""
+    if connection.in_atomic_block:
+        return edition_resolve(slug)
     now = time.monotonic()
     trusted = _editions.get(slug)
     if trusted is not None and now - trusted[0] < EDITION_TRUSTED_SECONDS:
