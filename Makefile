@@ -87,8 +87,10 @@ test: system venv-dev db messages plotly-bundle
 	@echo "==> Browser tests (Playwright driving /usr/bin/chromium against gunicorn)"
 	@$(VENV)/bin/pytest -m browser tests/browser
 
+# The benchmarks also need wrk (their load generator), never needed by `make run`.
 bench: setup venv-dev static
-	@$(PY) -m bench.run
+	@scripts/install_system_packages.sh --bench
+	@$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: venv-dev
 	@$(VENV)/bin/ruff check .

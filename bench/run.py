@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only the workloads whose name contains one of these (case-insensitive)")
     parser.add_argument("--repeat", type=int, metavar="N", help="take N samples in every workload")
     parser.add_argument("--list", action="store_true", help="list the workload names and exit")
+    parser.add_argument("--zones", metavar="N[,N…]",
+                        help="run at each demo size, each seeded into its own database (e.g. 2000,20000), and "
+                             "report the figures side by side with the growth factor (bench/sizes.py)")
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -34,8 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     if not selected:
         parser.error(f"no workload matches {args.select}; known: {', '.join(map(workload_name, WORKLOADS))}")
 
-    report = run_workloads(selected, Options(repeat=args.repeat))
-    print(write_report(report))
+    if args.zones:
+        from bench.harness import RESULTS_DIR
+        from bench.sizes import run_sizes, write_sizes_report
+
+        sizes = sorted({int(n) for n in args.zones.split(",")})
+        report = run_sizes(selected, Options(repeat=args.repeat), sizes)
+        print(write_sizes_report(report, RESULTS_DIR))
+    else:
+        report = run_workloads(selected, Options(repeat=args.repeat))
+        print(write_report(report))
     for error in report["errors"]:
         print(f"FAILED {error['workload']}: {error['error']}", file=sys.stderr)
     return 1 if report["errors"] else 0

@@ -15,6 +15,10 @@ set -euo pipefail
 #   nodejs, npm                           build the dashboard's partial plotly.js at set-up (never at run time)
 PACKAGES=(postgresql postgresql-15-postgis-3 gdal-bin python3 python3-venv gettext chromium ffmpeg poppler-utils
           espeak-ng nodejs npm)
+#   wrk                                   HTTP load generator of the benchmarks only (`make bench`: --bench)
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES=(wrk)
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

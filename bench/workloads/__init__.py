@@ -11,10 +11,12 @@ from .fuzz import schema_fuzzing
 from .library import library_page, library_search
 from .registry import all_zones_admin, all_zones_visitor, listing_queries
 from .site import home_page
+from .throughput import layer_throughput
 
 WORKLOADS = [
     boundaries.area_latency,
     boundaries.tile_latency,
+    layer_throughput,
     boundaries.locality_search_latency,
     boundaries.payload_sizes,
     boundaries.slivers,

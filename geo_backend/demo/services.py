@@ -129,7 +129,8 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
                  f"interventions, {len(plan.zones)} zones ({len(reference.communes)} communes pondérées par la "
                  f"population féminine {POPULATION_YEAR})")
         touched |= plan_write(plan, edition=edition, progress=progress)
-        atoms = coverage_atoms_refresh(touched)
+        atoms = coverage_atoms_refresh(touched, progress=lambda done, total, written: progress(
+            f"atomes de couverture : {done}/{total} communes ({written} atomes)"))
         progress(f"atomes de couverture : {len(touched)} communes recalculées ({atoms} atomes)")
         # Partnerships, trainings, mentoring and assessments over the zones demo (they read its overlaps).
         if collaboration_demo_seed(seed=seed, today=today):

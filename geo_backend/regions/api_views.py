@@ -20,6 +20,7 @@ from .api_serializers import (
     LocalitySearchParameters,
     TileParameters,
 )
+from .layer_store import layers_edition, rendered_layer
 
 GEOJSON = "application/geo+json"
 # Boundaries change only when an edition is (re)loaded: phones may keep a layer an hour, then revalidate by ETag.
@@ -32,6 +33,21 @@ def reference_response(content, content_type) -> HttpResponse:
     return response
 
 
+def stored_layer_response(request, *, edition, kind: str, parameters: str, content_type: str,
+                          render) -> HttpResponse:
+    """A layer rendered once per version of the edition's boundaries (layer_store), in the encoding the client
+    accepts, with its ETag (ConditionalGetMiddleware answers 304 to a matching If-None-Match)."""
+    layer = rendered_layer(edition=edition, kind=kind, parameters=parameters, content_type=content_type,
+                           render=render)
+    body, encoding = layer.encoded(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = reference_response(body, content_type)
+    if encoding:
+        response["Content-Encoding"] = encoding  # GZipMiddleware leaves an encoded response alone
+    response["Vary"] = "Accept-Encoding"
+    response["ETag"] = layer.etag
+    return response
+
+
 class AreaListView(ApiView):
     permission_classes = [AllowAny]
     query_serializer = AreaListParameters
@@ -40,12 +56,21 @@ class AreaListView(ApiView):
                    responses={(200, GEOJSON): AreaCollection, **errors(404)})
     def get(self, request):
         params = self.params
-        edition = selectors.edition_resolve(params.get("edition"))
-        body = selectors.areas_feature_collection(
-            edition=edition, level=params.get("level"), parent=params.get("parent"), q=params.get("q"),
-            contains=params.get("contains"), bbox=params.get("bbox"), full_geometry=params["geometry"] == "full",
-        )
-        return reference_response(body, GEOJSON)
+        edition = layers_edition(params.get("edition"))
+
+        def render():
+            return selectors.areas_feature_collection(
+                edition=edition, level=params.get("level"), parent=params.get("parent"), q=params.get("q"),
+                contains=params.get("contains"), bbox=params.get("bbox"),
+                full_geometry=params["geometry"] == "full",
+            )
+
+        if any(params.get(name) for name in ("q", "contains", "bbox")):  # searches: too many to store
+            return reference_response(render(), GEOJSON)
+        parent = (params.get("parent") or "").upper()  # the filter compares upper-case P-codes
+        parameters = f"level={params.get('level', '')}&parent={parent}&geometry={params['geometry']}"
+        return stored_layer_response(request, edition=edition, kind="areas", parameters=parameters,
+                                     content_type=GEOJSON, render=lambda: render().encode())
 
 
 class AreaDetailView(ApiView):
@@ -86,6 +111,10 @@ class AreaTileView(ApiView):
     @extend_schema(operation_id="areas_tile", summary="Mapbox vector tile of admin units (layer 'areas')",
                    responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
     def get(self, request, z, x, y):
-        edition = selectors.edition_resolve(self.params.get("edition"))
-        tile = selectors.area_tile(edition=edition, z=z, x=x, y=y, level=self.params.get("level"))
-        return reference_response(tile, "application/vnd.mapbox-vector-tile")
+        edition = layers_edition(self.params.get("edition"))
+        level = self.params.get("level")
+        selectors.area_tile_check(z=z, x=x, y=y)  # refused before anything is stored under its key
+        return stored_layer_response(
+            request, edition=edition, kind="tile", parameters=f"{z}/{x}/{y}&level={'' if level is None else level}",
+            content_type="application/vnd.mapbox-vector-tile",
+            render=lambda: selectors.area_tile(edition=edition, z=z, x=x, y=y, level=level))

@@ -1,10 +1,16 @@
 """Mali's administrative units, versioned by edition, with population, older-scheme aliases and localities."""
+import uuid
+
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
+
+
+def new_layers_token() -> str:
+    return uuid.uuid4().hex
 
 
 class Edition(models.Model):
@@ -18,6 +24,10 @@ class Edition(models.Model):
     licence = models.TextField(blank=True)
     attribution = models.TextField(blank=True)
     is_default = models.BooleanField(default=False)
+    # Drawn anew whenever a load changes the edition's units or population: layers rendered under another token
+    # are stale (regions/layer_store.py). Random rather than counted, so that a load rolled back cannot make a
+    # later one reuse the token of layers rendered from data that never committed.
+    layers_token = models.CharField(max_length=32, default=new_layers_token)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -139,3 +149,26 @@ class Locality(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RenderedLayer(models.Model):
+    """A boundary layer or area tile rendered once for one version of an edition's boundaries, stored with its
+    compressed forms and ETag, so that requests serve bytes instead of rebuilding it in PostGIS."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rendered_layers")
+    layers_token = models.CharField(max_length=32)
+    kind = models.CharField(max_length=20)
+    # The parameters that select the layer, in one canonical text form (e.g. "level=2&parent=&geometry=web").
+    parameters = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    etag = models.CharField(max_length=80)
+    identity = models.BinaryField()
+    gzip = models.BinaryField()
+    brotli = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "layers_token", "kind", "parameters"],
+                                    name="rendered_layer_unique"),
+        ]

@@ -228,10 +228,14 @@ def default_tile_level(zoom: int) -> int:
     return 3
 
 
-def area_tile(*, edition: Edition, z: int, x: int, y: int, level: int | None = None) -> bytes:
-    """A Mapbox vector tile (layer "areas") of one admin level, built by ST_AsMVT."""
+def area_tile_check(*, z: int, x: int, y: int) -> None:
     if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
         raise DomainError("tile_out_of_range", "Tuile hors limites.", "Tile coordinates out of range.")
+
+
+def area_tile(*, edition: Edition, z: int, x: int, y: int, level: int | None = None) -> bytes:
+    """A Mapbox vector tile (layer "areas") of one admin level, built by ST_AsMVT."""
+    area_tile_check(z=z, x=x, y=y)
     level = default_tile_level(z) if level is None else level
     # Web geometries are enough up to zoom 9; closer in, the full geometry keeps borders exact.
     geometry = "u.web_geom" if z < 10 else "u.geom"

@@ -9,6 +9,7 @@ from django.db import connection
 
 from geo_backend.common.errors import DomainError
 
+from .layer_store import rendered_layers_invalidate
 from .models import Edition
 
 
@@ -125,6 +126,8 @@ def admin_units_upsert(*, edition: Edition, level: int, rows: list[dict]) -> Loa
             {"edition": edition.id, "level": level},
         )
         counts = _counts(cursor, len(staged))
+        if counts.created or counts.updated:
+            rendered_layers_invalidate(edition)
         cursor.execute(
             """
             SELECT count(*) FROM regions_adminunit u
@@ -189,6 +192,7 @@ def population_upsert(*, edition: Edition, level: int, rows: list[tuple], source
             {"edition": edition.id, "level": level, "source": source},
         )
         counts = _counts(cursor, len(rows))
+        rolled_up = 0
         for parent_level in range(level - 1, -1, -1):
             cursor.execute(
                 """
@@ -206,6 +210,9 @@ def population_upsert(*, edition: Edition, level: int, rows: list[tuple], source
                 """,
                 {"edition": edition.id, "child_level": parent_level + 1, "source": source + " (sum)"},
             )
+            rolled_up += cursor.rowcount
+    if counts.created or counts.updated or rolled_up:  # the layers show the population
+        rendered_layers_invalidate(edition)
     return counts
 
 
