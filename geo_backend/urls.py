@@ -20,6 +20,7 @@ urlpatterns = [
          name="api-redoc"),
     path("api/v1/", include("geo_backend.api.urls")),
     path("tiles/", include("geo_backend.regions.tile_urls")),
+    path("tiles/", include("geo_backend.zones.tile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
