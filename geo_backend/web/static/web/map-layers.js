@@ -4,9 +4,6 @@
 (function () {
   "use strict";
   if (!window.L) return;
-  // Leaflet 1.8 removed L.DomEvent.fakeStop, which VectorGrid 1.3.0 calls when a feature is clicked; upstream
-  // replaced the call by L.DomEvent.stop (Leaflet.VectorGrid pull request 288, merged after its last release).
-  if (!L.DomEvent.fakeStop) L.DomEvent.fakeStop = L.DomEvent.stop;
 
   var numberFormat = new Intl.NumberFormat(Musoya.lang, {maximumFractionDigits: 1});
   function formatNumber(value) { return value == null || value === "" ? "" : numberFormat.format(Number(value)); }
@@ -31,7 +28,10 @@
       return "/tiles/zones/{z}/{x}/{y}.pbf" + (query ? "?" + query : "");
     }
     var layer = L.vectorGrid.protobuf(url(options.params), {
-      rendererFactory: L.canvas.tile,
+      // SVG, not canvas: a click beside a zone then reaches the admin units below (a canvas tile would take it);
+      // VectorGrid 1.3.0's canvas clicks also call L.DomEvent.fakeStop, gone since Leaflet 1.8.
+      rendererFactory: L.svg.tile,
+      pane: options.pane || "tilePane",
       interactive: options.interactive !== false,
       maxNativeZoom: 14,
       fetchOptions: {credentials: "same-origin"},
@@ -64,7 +64,7 @@
         if (shown[item.key]) return;
         shown[item.key] = L.marker([item.lat, item.lon], {
           interactive: false, keyboard: false,
-          icon: L.divIcon({className: "map-label map-label-" + item.kind, html: escapeHtml(item.text),
+          icon: L.divIcon({className: "map-label map-label-" + item.kind, html: "<span>" + escapeHtml(item.text) + "</span>",
                            iconSize: null})
         }).addTo(group);
       });
