@@ -1,5 +1,6 @@
 """What people do on the site, in Debian's Chromium: visitors, editors, coordinators, offline use, languages."""
 import json
+import re
 import time
 from pathlib import Path
 
@@ -109,11 +110,16 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
     page = editor.new_page()
     sign_in(page, "demo-editrice")
     intervention_id = new_intervention(page, title)
+    assert page.inner_text("#intervention-state") == "État : Brouillon"  # the state's name, not its code
     draw_square(page)
     page.click("#zone-save")
     page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    # The area as French writes it: spaces between thousands, a decimal comma ("6 746,2 km²", never "6746.2").
+    area = page.inner_text("#zone-list li")
+    assert re.search(r"— \d{1,3}([\u202f\u00a0]\d{3})*(,\d)? km²", area), area
     page.click("#submit-intervention")
     page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('validation')")
+    assert page.inner_text("#intervention-state") == "État : Soumise"
     editor.close()
 
     coordinator = browser.new_context(base_url=live_url, locale="fr-FR")
@@ -138,6 +144,25 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
     assert title in open_zone_popup(page, lon, lat)
     assert interventions["validation_state"] == "validated"
     visitor.close()
+
+
+def test_the_map_names_towns_and_villages_as_one_comes_closer(page):
+    """Drawn from our own localities and units, so they show offline too: Macina, a cercle seat, from zoom 7;
+    its villages from zoom 11; the cercles' names on their outlines at zoom 6-7."""
+    page.goto("/")
+    zone_count_on_map(page)
+    labels = "() => Array.from(document.querySelectorAll('.map-label')).map(e => e.textContent)"
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 5, {animate: false})")
+    page.wait_for_load_state("networkidle")
+    assert "Bamako" in page.evaluate(labels) and "Macina" not in page.evaluate(labels)
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 7, {animate: false})")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.map-label-place-3'))"
+                           ".some(e => e.textContent === 'Macina')")
+    page.wait_for_function("() => document.querySelectorAll('.map-label-unit-2').length > 0")
+    villages_before = page.locator(".map-label-place-5").count()
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 11, {animate: false})")
+    page.wait_for_function("() => document.querySelectorAll('.map-label-place-5').length > 0")
+    assert villages_before == 0
 
 
 def choose_unit(page, region, cercle, commune):
@@ -165,10 +190,11 @@ def test_an_imported_zone_is_repaired_and_the_editor_says_what_changed(browser, 
                                                                                      part(-6.25, 13.45)]}))
     page.click("#geojson-load")
     page.click("#zone-preview")
-    page.wait_for_function("document.getElementById('zone-preview-result').textContent.includes('une seule fois')")
+    page.wait_for_function(
+        "() => document.getElementById('zone-preview-result').textContent.includes('une seule fois')")
     assert "altitudes" in page.inner_text("#zone-preview-result")
     page.click("#zone-save")
-    page.wait_for_function("document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
     messages = page.inner_text("#zone-messages")
     assert "une seule fois" in messages and "altitudes" in messages
     editor.close()
@@ -270,13 +296,16 @@ def test_a_visitor_never_sees_a_restricted_intervention(page, django_db_blocker)
     with django_db_blocker.unblock():
         restricted = list(Intervention.objects.filter(sensitivity="restricted").values_list("id", "title"))
     assert restricted, "the demo data should include a restricted intervention"
-    tiles = []
-    page.on("response", lambda r: tiles.append(r) if "/tiles/zones/" in r.url and r.status == 200 else None)
+    tiles = set()
+    page.on("request", lambda r: tiles.add(r.url) if "/tiles/zones/" in r.url else None)
     page.goto("/")
     zone_count_on_map(page)
     page.wait_for_load_state("networkidle")
-    drawn = {feature["properties"]["intervention"] for response in tiles
-             for feature in mapbox_vector_tile.decode(response.body()).get("zones", {}).get("features", [])}
+    assert tiles, "the map asked for no zone tile"
+    # The tiles the map asked for, fetched again as the same visitor (Chromium does not keep their bodies for us).
+    decoded = [mapbox_vector_tile.decode(page.request.get(url).body()) for url in tiles]
+    drawn = {feature["properties"]["intervention"] for tile in decoded
+             for feature in tile.get("zones", {}).get("features", [])}
     assert drawn, "the map drew no zone from its tiles"
     listed = api_get(page, "/api/v1/interventions/?limit=1000")
     for intervention_id, _title in restricted:
