@@ -45,7 +45,9 @@
         }
       }
     });
-    layer.setFilters = function (params) { layer.setUrl(url(params)); };
+    layer.setFilters = function (params) {  // only a real change reloads the tiles
+      if (url(params) !== layer._url) layer.setUrl(url(params));
+    };
     return layer;
   }
 
