@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from geo_backend.exchange.tiles import ZoneTileView
 from geo_backend.library import file_views as library_files
 from geo_backend.web.views import pwa
 
@@ -21,10 +20,10 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema", template_name="web/api_redoc.html"),
          name="api-redoc"),
     path("api/v1/", include("geo_backend.api.urls")),
-    path("tiles/zones/<int:z>/<int:x>/<int:y>.pbf", ZoneTileView.as_view(), name="zone-tile"),
     path("tiles/", include("geo_backend.regions.tile_urls")),
     # OGC API - Features for GIS clients (QGIS, GDAL), served by pygeoapi: public data only.
     path("ogc/", include("geo_backend.exchange.ogc")),
+    path("tiles/", include("geo_backend.zones.tile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # The library's files, outside the language prefixes: one address per file for the offline cache.

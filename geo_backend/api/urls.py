@@ -17,6 +17,7 @@ urlpatterns = [
     path("areas/", regions.AreaListView.as_view(), name="area-list"),
     path("areas/<str:pcode>/", regions.AreaDetailView.as_view(), name="area-detail"),
     path("localities/", regions.LocalitySearchView.as_view(), name="locality-search"),
+    path("localities/labels/", regions.LocalityLabelsView.as_view(), name="locality-labels"),
     # Organisations and networks
     path("organisations/", organisations.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<int:pk>/", organisations.OrganisationDetailView.as_view(), name="organisation-detail"),

@@ -6,6 +6,7 @@ from geo_backend.api.geojson import feature_collection
 from geo_backend.api.query import BBoxField, PointField, QueryParameters
 
 from .models import AdminUnit
+from .models import Locality as LocalityModel
 
 PCODE_MAX = 20
 
@@ -43,6 +44,19 @@ class AreaDetailParameters(EditionParameter):
 class LocalitySearchParameters(EditionParameter):
     q = serializers.CharField(min_length=2, max_length=100, help_text="Name of the place (2 characters or more).")
     limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+
+class LocalityLabelParameters(EditionParameter):
+    max_class = serializers.IntegerField(
+        required=False, min_value=1, max_value=5, default=4,
+        help_text="Places of this class and the more important ones: 1 Bamako, 2 region seats, 3 cercle seats, "
+                  "4 commune seats, 5 villages (then a bbox is required).")
+    bbox = BBoxField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("max_class") == 5 and not attrs.get("bbox"):
+            raise serializers.ValidationError({"bbox": "Requis avec max_class=5 / required with max_class=5."})
+        return attrs
 
 
 class TileParameters(EditionParameter):
@@ -121,6 +135,19 @@ class Locality(serializers.Serializer):
     commune_name = serializers.CharField(allow_null=True)
     lon = serializers.FloatField()
     lat = serializers.FloatField()
+
+
+class LocalityLabel(GeoFeatureModelSerializer):
+    """A place's label: its name and class, at its point."""
+
+    class Meta:
+        model = LocalityModel
+        geo_field = "geom"
+        id_field = False
+        fields = ["geom", "pcode", "name", "place_class"]
+
+
+LocalityLabelCollection = feature_collection(LocalityLabel, "LocalityLabelCollection")
 
 
 class LocalityResults(serializers.Serializer):

@@ -16,6 +16,8 @@ from .api_serializers import (
     AreaDetailParameters,
     AreaListParameters,
     AreaPath,
+    LocalityLabelCollection,
+    LocalityLabelParameters,
     LocalityResults,
     LocalitySearchParameters,
     TileParameters,
@@ -102,6 +104,20 @@ class LocalitySearchView(ApiView):
         response = Response({"count": len(results), "results": results})
         response["Cache-Control"] = REFERENCE_CACHE_CONTROL
         return response
+
+
+class LocalityLabelsView(ApiView):
+    permission_classes = [AllowAny]
+    query_serializer = LocalityLabelParameters
+
+    @extend_schema(operation_id="localities_labels",
+                   summary="Places as labels for the map: towns by importance, villages of a bbox",
+                   responses={(200, GEOJSON): LocalityLabelCollection, **errors(404)})
+    def get(self, request):
+        edition = selectors.edition_resolve(self.params.get("edition"))
+        body = selectors.locality_labels(edition=edition, max_class=self.params["max_class"],
+                                         bbox=self.params.get("bbox"))
+        return reference_response(body, GEOJSON)
 
 
 class AreaTileView(ApiView):

@@ -219,6 +219,32 @@ def localities_search(*, edition: Edition, q: str, limit: int = 20) -> list[dict
         ]
 
 
+LABELS_MAX = 5000  # a bbox of villages holds a few hundred; the cap only bounds a careless request
+
+
+def locality_labels(*, edition: Edition, max_class: int, bbox: tuple[float, float, float, float] | None = None
+                    ) -> str:
+    """The places of class max_class and more important ones (inside bbox if given) as a GeoJSON FeatureCollection
+    of points, the most important first: the map's place labels, built by PostGIS."""
+    box_clause = " AND l.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)" if bbox else ""
+    x0, y0, x1, y1 = bbox or (None,) * 4
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                     'type', 'Feature', 'geometry', ST_AsGeoJSON(l.geom, 4)::json,
+                     'properties', json_build_object('pcode', l.pcode, 'name', l.name, 'place_class', l.place_class))
+                   ORDER BY l.place_class, l.name), '[]'::json))::text
+            FROM (SELECT * FROM regions_locality l
+                  WHERE l.edition_id = %(edition)s AND l.place_class <= %(max_class)s{box_clause}
+                  ORDER BY l.place_class, l.name LIMIT %(limit)s) l
+            """,
+            {"edition": edition.id, "max_class": max_class, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
+             "limit": LABELS_MAX},
+        )
+        return cursor.fetchone()[0]
+
+
 def default_tile_level(zoom: int) -> int:
     """Regions at country zoom, cercles at regional zoom, communes closer in."""
     if zoom < 6:

@@ -31,6 +31,12 @@ class InterventionFilterParameters(QueryParameters):
     bbox = BBoxField(required=False)
 
 
+class ZoneTileParameters(InterventionFilterParameters):
+    """The map's filters; the tile itself is the box, so no bbox."""
+
+    bbox = None
+
+
 class InterventionListParameters(InterventionFilterParameters, PageParameters):
     validation_state = serializers.ChoiceField(choices=Intervention.Validation.choices, required=False)
 

@@ -1,8 +1,10 @@
 """API of interventions and zones. Thin views: validate input, call a service or selector, shape the answer."""
 import json
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 
@@ -37,6 +39,7 @@ from .api_serializers import (
     ZoneInput,
     ZoneListParameters,
     ZonePreviewFeature,
+    ZoneTileParameters,
     intervention_filters,
     split_relations,
 )
@@ -245,3 +248,38 @@ class ZonePreviewView(ApiView):
         data = validated(ZoneInput, request.data)
         feature = selectors.zone_preview(edition=edition_resolve(data.get("edition")), **zone_arguments(data))
         return Response(feature, content_type=GEOJSON)
+
+
+MVT = "application/vnd.mapbox-vector-tile"
+# A visitor's tile is the same for every visitor: any cache may keep it a few minutes (a newly validated zone shows
+# within that time). A signed-in person's tile holds what only she may see: kept by her browser alone, and checked
+# against its ETag each time, so the zone she has just drawn shows at once.
+VISITOR_TILE_CACHE_CONTROL = "public, max-age=300"
+SIGNED_IN_TILE_CACHE_CONTROL = "private, no-cache"
+
+
+class ZoneTileView(ApiView):
+    """The map's zones as Mapbox vector tiles, built for whoever asks (the zones API's visibility rules)."""
+
+    query_serializer = ZoneTileParameters
+
+    @extend_schema(operation_id="zones_tile",
+                   summary="Mapbox vector tile of the zones the caller may see (layer 'zones')",
+                   description="Each feature: zone, intervention, theme (first code), precision (exact or "
+                               "communes), is_demo; its id is the zone's. The content depends on who asks (Vary: "
+                               "Cookie, Authorization); the ETag changes when a zone shown in the tile changes "
+                               "(If-None-Match gets 304).",
+                   responses={(200, MVT): OpenApiTypes.BINARY})
+    def get(self, request, z, x, y):
+        who, filters = audience(request), intervention_filters(self.params)
+        digest = selectors.zone_tile_digest(who, filters, z=z, x=x, y=y)
+        # The audience is part of the tag, so one person's tile never validates another's cached copy.
+        tag = f'"zones-{"public" if who.is_visitor else f"u{who.user_id}"}-{digest}"'
+        if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(selectors.zone_tile(who, filters, z=z, x=x, y=y), content_type=MVT)
+        response["ETag"] = tag
+        response["Cache-Control"] = VISITOR_TILE_CACHE_CONTROL if who.is_visitor else SIGNED_IN_TILE_CACHE_CONTROL
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response

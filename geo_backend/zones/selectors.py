@@ -3,6 +3,7 @@
 Zone GeoJSON is built by PostGIS in one query; which geometry a person sees (exact zone, or whole communes for
 a coarse intervention seen by the public) is decided in that query, never after.
 """
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import (
     VISITOR,
     Audience,
@@ -172,20 +174,12 @@ MAP_PROPERTIES = f"""json_build_object(
   'organisation', json_build_object('name', o.name, 'slug', o.slug), 'themes', {THEMES_SQL})"""
 
 
-def zones_feature_collection(audience: Audience, filters: InterventionFilters | None = None, *,
-                             limit: int = 200, offset: int = 0, zone_id: int | None = None,
-                             web_geometry: bool = False, next_url: str | None = None,
-                             previous_url: str | None = None) -> tuple[str, int]:
-    """Visible zones as a GeoJSON FeatureCollection (text) and the total count, built by PostGIS.
+def zone_place_clause(filters: InterventionFilters | None, precise_sql: str, precise_params: list, *,
+                      zone_id: int | None = None) -> tuple[str, list]:
+    """SQL narrowing the zones (alias z) of visible interventions to the asked place, and its params.
 
-    The collection carries the paging members too: count, next (next_url, when zones follow this page) and
-    previous (previous_url). A coarse intervention seen by someone not allowed the exact zone gets the union of
-    the communes it touches.
-    """
-    ids_sql, ids_params = interventions_visible(audience, filters).order_by().values("id").query.sql_with_params()
-    precise_sql, precise_params = precise_geometry_sql(audience, "i")
-    # Filters on place apply to each zone too: an intervention in Kayes and Ségou shows only its Kayes zone when
-    # asked for Kayes; a bounding box meets the geometry the audience is shown.
+    Filters on place apply to each zone too: an intervention in Kayes and Ségou shows only its Kayes zone when asked
+    for Kayes; a bounding box meets the geometry the audience is shown."""
     zone_clauses, zone_params = [], []
     if zone_id is not None:
         zone_clauses.append("z.id = %s")
@@ -201,7 +195,22 @@ def zones_feature_collection(audience: Audience, filters: InterventionFilters | 
         zone_clauses.append(f"(CASE WHEN ({precise_sql}) THEN z.geom ELSE z.coarse_geom END)"
                             " && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
         zone_params.extend([*precise_params, *filters.bbox])
-    zone_clause = "".join(f" AND {clause}" for clause in zone_clauses)
+    return "".join(f" AND {clause}" for clause in zone_clauses), zone_params
+
+
+def zones_feature_collection(audience: Audience, filters: InterventionFilters | None = None, *,
+                             limit: int = 200, offset: int = 0, zone_id: int | None = None,
+                             web_geometry: bool = False, next_url: str | None = None,
+                             previous_url: str | None = None) -> tuple[str, int]:
+    """Visible zones as a GeoJSON FeatureCollection (text) and the total count, built by PostGIS.
+
+    The collection carries the paging members too: count, next (next_url, when zones follow this page) and
+    previous (previous_url). A coarse intervention seen by someone not allowed the exact zone gets the union of
+    the communes it touches.
+    """
+    ids_sql, ids_params = interventions_visible(audience, filters).order_by().values("id").query.sql_with_params()
+    precise_sql, precise_params = precise_geometry_sql(audience, "i")
+    zone_clause, zone_params = zone_place_clause(filters, precise_sql, precise_params, zone_id=zone_id)
     shape = "CASE WHEN p.precise THEN p.geom ELSE p.coarse_geom END"
     properties = FULL_PROPERTIES
     if web_geometry:
@@ -309,3 +318,77 @@ def zone_preview(*, edition, method: str, geometry=None, unit_pcodes=None, local
     communes = [{**commune, "share": round(commune["share"], 4)} for commune in json.loads(communes_json)]
     return {"type": "Feature", "geometry": json.loads(geometry_json),
             "properties": {"area_km2": round(area_km2, 3), "communes": communes, "repairs": repairs}}
+
+
+# --- Vector tiles of the map --------------------------------------------------------------------------------
+
+ZONE_TILE_LAYER = "zones"
+
+
+def _zone_tile_sql(audience: Audience, filters: InterventionFilters | None, *, z: int, x: int, y: int
+                   ) -> tuple[str, list]:
+    """The CTEs `bounds` and `in_tile`: the zones this audience sees that meet tile z/x/y, each with the one shape
+    it may be shown (`shape`: the exact zone, or its whole communes) and what the tile says of it."""
+    if not (0 <= z <= 22 and 0 <= x < 2**z and 0 <= y < 2**z):
+        raise DomainError("tile_out_of_range", "Tuile hors limites.", "Tile coordinates out of range.")
+    # The tile is the box: a bbox filter would only repeat it.
+    place_filters = dataclasses.replace(filters, bbox=None) if filters is not None else None
+    ids_sql, ids_params = interventions_visible(audience, place_filters).order_by().values("id").query.sql_with_params()
+    precise_sql, precise_params = precise_geometry_sql(audience, "i")
+    zone_clause, zone_params = zone_place_clause(place_filters, precise_sql, precise_params)
+    sql = f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%s, %s, %s) AS envelope),
+        visible AS (
+          SELECT z.id, z.version, z.updated_at, z.geom, z.coarse_geom, i.id AS intervention, i.is_demo,
+                 ({precise_sql}) AS precise,
+                 (SELECT min(t.code) FROM zones_intervention_themes it JOIN taxonomy_theme t ON t.id = it.theme_id
+                  WHERE it.intervention_id = i.id) AS theme
+          FROM zones_zone z
+          JOIN zones_intervention i ON i.id = z.intervention_id
+          WHERE z.intervention_id IN ({ids_sql}){zone_clause}
+        ),
+        in_tile AS (
+          SELECT v.id, v.version, v.updated_at, v.intervention, v.is_demo, v.precise, v.theme,
+                 CASE WHEN v.precise THEN v.geom ELSE v.coarse_geom END AS shape
+          FROM visible v, bounds
+          WHERE (v.precise AND v.geom && ST_Transform(bounds.envelope, 4326))
+             OR (NOT v.precise AND v.coarse_geom && ST_Transform(bounds.envelope, 4326))
+        )"""
+    return sql, [z, x, y, *precise_params, *ids_params, *zone_params]
+
+
+def zone_tile_digest(audience: Audience, filters: InterventionFilters | None = None, *, z: int, x: int, y: int
+                     ) -> str:
+    """A fingerprint of what tile z/x/y holds for this audience: each zone it shows, with its version, its last
+    change, the shape it is shown as and what the tile says of it. Any zone written, validated, hidden or made
+    coarse changes it, so it serves as the tile's ETag without building the tile."""
+    ctes, params = _zone_tile_sql(audience, filters, z=z, x=x, y=y)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""{ctes}
+            SELECT md5(coalesce(string_agg(concat_ws(':', id, version, extract(epoch FROM updated_at), intervention,
+                                                     is_demo, precise, theme), ',' ORDER BY id), ''))
+            FROM in_tile""", params)
+        return cursor.fetchone()[0]
+
+
+def zone_tile(audience: Audience, filters: InterventionFilters | None = None, *, z: int, x: int, y: int) -> bytes:
+    """A Mapbox vector tile (layer "zones") of the zones this audience sees, built by ST_AsMVT.
+
+    Each feature carries its zone id (also the feature id), its intervention, its first theme (for the colour),
+    "precision" (exact, or communes for a coarse zone shown as its whole communes) and is_demo; the popup asks
+    the API for the rest. Someone not allowed a coarse zone's exact outline gets only its communes in the tile,
+    and a restricted zone she may not read is not in it at all (the same rules as the zones API)."""
+    ctes, params = _zone_tile_sql(audience, filters, z=z, x=x, y=y)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""{ctes},
+            features AS (
+              SELECT t.id AS feature_id, t.id AS zone, t.intervention, coalesce(t.theme, '') AS theme, t.is_demo,
+                     CASE WHEN t.precise THEN 'exact' ELSE 'communes' END AS precision,
+                     ST_AsMVTGeom(ST_Transform(t.shape, 3857), bounds.envelope, 4096, 64, true) AS geom
+              FROM in_tile t, bounds
+            )
+            SELECT ST_AsMVT(features, %s, 4096, 'geom', 'feature_id') FROM features WHERE geom IS NOT NULL""",
+            [*params, ZONE_TILE_LAYER])
+        return bytes(cursor.fetchone()[0] or b"")

@@ -99,5 +99,5 @@ def test_every_api_view_takes_its_input_through_the_one_layer():
         view = pattern.callback.view_class
         assert issubclass(view, ApiView | TokenView), pattern
         assert DepthLimitedJSONParser in view.parser_classes
-    tiles = get_resolver().resolve("/tiles/areas/6/30/29.pbf").func.view_class
-    assert issubclass(tiles, ApiView)
+    for tile in ("/tiles/areas/6/30/29.pbf", "/tiles/zones/6/30/29.pbf"):
+        assert issubclass(get_resolver().resolve(tile).func.view_class, ApiView), tile

@@ -1,8 +1,10 @@
 """What people do on the site, in Debian's Chromium: visitors, editors, coordinators, offline use, languages."""
 import json
+import re
 import time
 from pathlib import Path
 
+import mapbox_vector_tile
 import pytest
 from django.conf import settings
 
@@ -28,6 +30,33 @@ def wait_for_map_update(page, previous_text):
     page.wait_for_function("t => document.getElementById('zone-count').textContent !== t", arg=previous_text)
 
 
+# --- The zones come as vector tiles: find them by clicking the map, as a person does ---------------------------
+
+
+def point_of_only_one_zone(features: list[dict]) -> tuple[int, float, float]:
+    """A zone of a GeoJSON FeatureCollection's features and a point inside it that no other zone covers."""
+    from shapely.geometry import shape
+
+    shapes = {f["id"]: shape(f["geometry"]) for f in features}
+    for zone_id, geometry in shapes.items():
+        point = geometry.representative_point()
+        if not any(other.covers(point) for other_id, other in shapes.items() if other_id != zone_id):
+            return zone_id, point.x, point.y
+    raise AssertionError("every zone overlaps another one everywhere")
+
+
+def open_zone_popup(page, lon: float, lat: float, zoom: int = 11) -> str:
+    """Centres the home map on a point, waits for its zone tiles, clicks there; returns the popup's text."""
+    page.evaluate("([lat, lon, zoom]) => musoyaMap.setView([lat, lon], zoom, {animate: false})", [lat, lon, zoom])
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#map").bounding_box()
+    point = page.evaluate("([lat, lon]) => { const p = musoyaMap.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [lat, lon])
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.wait_for_function("() => document.getElementById('map').dataset.popupZone !== undefined")
+    return page.inner_text(".leaflet-popup-content")
+
+
 def test_visitor_filters_the_map_by_theme_and_opens_a_profile(page):
     page.goto("/")
     all_zones = zone_count_on_map(page)
@@ -40,9 +69,12 @@ def test_visitor_filters_the_map_by_theme_and_opens_a_profile(page):
     shown = api_get(page, "/api/v1/zones/?theme=vbg&limit=1000")
     assert all(any(t.startswith("vbg") for t in f["properties"]["themes"]) for f in shown["features"])
     assert "theme=vbg" in page.url  # the view can be shared
-    # Open the first zone's popup and follow the link to the organisation's profile.
-    page.evaluate("""() => { let opened = false; musoyaMap.eachLayer(l => {
-        if (!opened && l.feature && l.feature.properties.title) { l.openPopup(); opened = true; } }); }""")
+    # Click a vbg zone where no other zone lies: its popup, asked from the API for that one zone, leads to the
+    # organisation's profile.
+    zone_id, lon, lat = point_of_only_one_zone(shown["features"])
+    title = next(f["properties"]["title"] for f in shown["features"] if f["id"] == zone_id)
+    assert title in open_zone_popup(page, lon, lat)
+    assert page.get_attribute("#map", "data-popup-zone") == str(zone_id)
     page.get_by_role("link", name="Voir le profil").click()
     page.wait_for_load_state("networkidle")
     assert "/organisations/" in page.url
@@ -78,11 +110,16 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
     page = editor.new_page()
     sign_in(page, "demo-editrice")
     intervention_id = new_intervention(page, title)
+    assert page.inner_text("#intervention-state") == "État : Brouillon"  # the state's name, not its code
     draw_square(page)
     page.click("#zone-save")
     page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('Zone enregistrée')")
+    # The area as French writes it: spaces between thousands, a decimal comma ("6 746,2 km²", never "6746.2").
+    area = page.inner_text("#zone-list li")
+    assert re.search(r"— \d{1,3}([\u202f\u00a0]\d{3})*(,\d)? km²", area), area
     page.click("#submit-intervention")
     page.wait_for_function("() => document.getElementById('zone-messages').textContent.includes('validation')")
+    assert page.inner_text("#intervention-state") == "État : Soumise"
     editor.close()
 
     coordinator = browser.new_context(base_url=live_url, locale="fr-FR")
@@ -99,12 +136,33 @@ def test_editor_draws_a_zone_which_appears_publicly_once_validated(browser, live
     page = visitor.new_page()
     page.goto("/")
     zone_count_on_map(page)
-    titles = page.evaluate("""() => { const t = []; musoyaMap.eachLayer(l => {
-        if (l.feature && l.feature.properties.title) t.push(l.feature.properties.title); }); return t; }""")
-    assert title in titles
     interventions = api_get(page, f"/api/v1/interventions/{intervention_id}/")
+    shown = api_get(page, f"/api/v1/zones/?organisation={interventions['organisation']['id']}&limit=1000")
+    mine = [f for f in shown["features"] if f["properties"]["intervention"] == intervention_id]
+    others = [f for f in shown["features"] if f["properties"]["intervention"] != intervention_id]
+    _zone, lon, lat = point_of_only_one_zone(mine + [f for f in others if f["id"] not in {m["id"] for m in mine}])
+    assert title in open_zone_popup(page, lon, lat)
     assert interventions["validation_state"] == "validated"
     visitor.close()
+
+
+def test_the_map_names_towns_and_villages_as_one_comes_closer(page):
+    """Drawn from our own localities and units, so they show offline too: Macina, a cercle seat, from zoom 7;
+    its villages from zoom 11; the cercles' names on their outlines at zoom 6-7."""
+    page.goto("/")
+    zone_count_on_map(page)
+    labels = "() => Array.from(document.querySelectorAll('.map-label')).map(e => e.textContent)"
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 5, {animate: false})")
+    page.wait_for_load_state("networkidle")
+    assert "Bamako" in page.evaluate(labels) and "Macina" not in page.evaluate(labels)
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 7, {animate: false})")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.map-label-place-3'))"
+                           ".some(e => e.textContent === 'Macina')")
+    page.wait_for_function("() => document.querySelectorAll('.map-label-unit-2').length > 0")
+    villages_before = page.locator(".map-label-place-5").count()
+    page.evaluate("() => musoyaMap.setView([13.957, -5.362], 11, {animate: false})")
+    page.wait_for_function("() => document.querySelectorAll('.map-label-place-5').length > 0")
+    assert villages_before == 0
 
 
 def choose_unit(page, region, cercle, commune):
@@ -238,13 +296,20 @@ def test_a_visitor_never_sees_a_restricted_intervention(page, django_db_blocker)
     with django_db_blocker.unblock():
         restricted = list(Intervention.objects.filter(sensitivity="restricted").values_list("id", "title"))
     assert restricted, "the demo data should include a restricted intervention"
+    tiles = set()
+    page.on("request", lambda r: tiles.add(r.url) if "/tiles/zones/" in r.url else None)
     page.goto("/")
     zone_count_on_map(page)
-    titles = page.evaluate("""() => { const t = []; musoyaMap.eachLayer(l => {
-        if (l.feature && l.feature.properties.title) t.push(l.feature.properties.title); }); return t; }""")
+    page.wait_for_load_state("networkidle")
+    assert tiles, "the map asked for no zone tile"
+    # The tiles the map asked for, fetched again as the same visitor (Chromium does not keep their bodies for us).
+    decoded = [mapbox_vector_tile.decode(page.request.get(url).body()) for url in tiles]
+    drawn = {feature["properties"]["intervention"] for tile in decoded
+             for feature in tile.get("zones", {}).get("features", [])}
+    assert drawn, "the map drew no zone from its tiles"
     listed = api_get(page, "/api/v1/interventions/?limit=1000")
-    for intervention_id, title in restricted:
-        assert title not in titles
+    for intervention_id, _title in restricted:
+        assert intervention_id not in drawn
         assert intervention_id not in [i["id"] for i in listed["results"]]
         assert page.request.get(f"/api/v1/interventions/{intervention_id}/").status == 404
 

@@ -117,5 +117,26 @@ def test_vector_tile_over_mali_has_features_and_elsewhere_is_empty(client, mali)
 
 def test_openapi_schema_documents_the_boundary_endpoints(client, db):
     schema = client.get("/api/", HTTP_ACCEPT="application/json").json()
-    for path in ("/api/v1/areas/", "/api/v1/areas/{pcode}/", "/api/v1/localities/", "/tiles/areas/{z}/{x}/{y}.pbf"):
+    for path in ("/api/v1/areas/", "/api/v1/areas/{pcode}/", "/api/v1/localities/", "/api/v1/localities/labels/",
+                 "/tiles/areas/{z}/{x}/{y}.pbf"):
         assert path in schema["paths"]
+
+
+def test_place_labels_give_the_towns_at_once_and_the_villages_of_a_box(client, mali):
+    towns = client.get("/api/v1/localities/labels/")
+    assert towns.status_code == 200 and towns["Content-Type"] == "application/geo+json"
+    assert "public" in towns["Cache-Control"]
+    features = json.loads(towns.content)["features"]
+    classes = [f["properties"]["place_class"] for f in features]
+    assert classes == sorted(classes) and set(classes) == {1, 2, 3, 4}
+    names = {f["properties"]["name"] for f in features}
+    assert {"Bamako", "Macina", "Kayes"} <= names
+    assert features[0]["geometry"]["type"] == "Point"
+    # Villages only inside a box (around Macina), with the towns of that box.
+    box = "-5.5,13.8,-5.25,14.05"
+    villages = json.loads(client.get("/api/v1/localities/labels/", {"max_class": 5, "bbox": box}).content)
+    assert {f["properties"]["place_class"] for f in villages["features"]} >= {3, 5}
+    assert all(-5.5 <= f["geometry"]["coordinates"][0] <= -5.25 for f in villages["features"])
+    assert "Macina" in {f["properties"]["name"] for f in villages["features"]}
+    refused = client.get("/api/v1/localities/labels/", {"max_class": 5})
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameters"

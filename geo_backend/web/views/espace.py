@@ -43,7 +43,9 @@ def editor(request, pk=None):
         # A network's coordinator edits what it declared for a member she does not edit otherwise: show it.
         organisations = organisations | organisation_selectors.organisations_visible(audience).filter(
             pk=intervention.organisation_id)
-    initial = {"intervention": None, "zones": {"type": "FeatureCollection", "features": []}}
+    # The states' names in the page's language: the API answers with their codes ("draft", "submitted").
+    initial = {"intervention": None, "zones": {"type": "FeatureCollection", "features": []},
+               "validation_states": {code: str(label) for code, label in Intervention.Validation.choices}}
     if intervention is not None:
         initial["intervention"] = json.loads(json.dumps(zone_selectors.intervention_as_dict(intervention),
                                                         default=str))

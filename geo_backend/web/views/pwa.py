@@ -46,7 +46,8 @@ def service_worker(request):
     response = render(request, "web/sw.js", {
         "sign_in_and_out": json.dumps(sign_in_and_out_paths()),
         "shell": json.dumps([static(path) for path in (
-            "web/site.css", "web/app.js", "web/map.js", "web/offline-queue.js", "web/editor.js",
+            "web/site.css", "web/app.js", "web/map-layers.js", "web/map.js", "web/offline-queue.js", "web/editor.js",
+            "vendor/leaflet-vectorgrid/Leaflet.VectorGrid.bundled.min.js",
             "leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/draw/leaflet.draw.js",
             "leaflet/draw/leaflet.draw.css", "web/icons/musoya-192.png")] + [reverse("javascript-catalog")]),
     }, content_type="application/javascript")

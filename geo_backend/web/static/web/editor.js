@@ -37,7 +37,7 @@
   function showState(text) {
     var node = document.getElementById("intervention-state");
     var i = state.intervention;
-    node.textContent = text || (i ? interpolate(gettext("État : %s"), [i.validation_state_label || i.validation_state]) +
+    node.textContent = text || (i ? interpolate(gettext("État : %s"), [initial.validation_states[i.validation_state] || i.validation_state]) +
       (i.rejection_reason ? " — " + gettext("motif du rejet") + " : " + i.rejection_reason : "") : gettext("Pas encore enregistrée."));
   }
 
@@ -96,8 +96,15 @@
   L.drawLocal.edit.toolbar.buttons.remove = gettext("Supprimer le dessin");
   var map = L.map("map", {minZoom: 4}).setView([14.5, -6], 6);
   window.musoyaEditorMap = map;
+  // Where am I? The names of places and units, from our own data (they work offline), and the zones others
+  // declared, faint and from the tiles, so a new zone can be drawn beside them.
+  var unitLabels = MusoyaMap.unitLabels(map);
+  MusoyaMap.placeLabels(map);
+  MusoyaMap.zoneTiles({colour: "#1b7837", weight: 0.8, fillOpacity: 0.08, interactive: false}).addTo(map);
   fetch("/api/v1/areas/?level=2").then(function (r) { return r.json(); }).then(function (data) {
-    L.geoJSON(data, {style: {color: "#777", weight: 0.7, fillOpacity: 0}, interactive: false}).addTo(map).bringToBack();
+    var cercles = L.geoJSON(data, {style: {color: "#777", weight: 0.7, fillOpacity: 0}, interactive: false});
+    cercles.addTo(map).bringToBack();
+    unitLabels.addGeoJSON(2, cercles);
   });
   var communes = null;
   map.on("zoomend", function () {
@@ -107,6 +114,7 @@
           onEachFeature: function (feature, layer) {
             layer.on("click", function () { if (method() === "picked") togglePick(feature.properties.pcode, feature.properties.name); });
           }}).addTo(map);
+        unitLabels.addGeoJSON(3, communes);
       });
     }
   });
@@ -238,8 +246,8 @@
 
   function showCommunes(properties) {
     var box = document.getElementById("zone-preview-result");
-    var rows = properties.communes.map(function (c) { return "<li>" + c.name + " (" + c.pcode + ") : " + Math.round(c.share * 1000) / 10 + " %</li>"; });
-    box.innerHTML = "<p>" + interpolate(gettext("Surface : %s km² ; communes touchées (part couverte) :"), [properties.area_km2]) +
+    var rows = properties.communes.map(function (c) { return "<li>" + c.name + " (" + c.pcode + ") : " + MusoyaMap.formatNumber(c.share * 100) + " %</li>"; });
+    box.innerHTML = "<p>" + interpolate(gettext("Surface : %s km² ; communes touchées (part couverte) :"), [MusoyaMap.formatNumber(properties.area_km2)]) +
       "</p><ul>" + rows.join("") + "</ul>" +
       ((properties.repairs || []).length ? "<p>" + properties.repairs.map(function (r) { return r[Musoya.lang] || r.fr; }).join(" ") + "</p>" : "");
   }
@@ -290,7 +298,7 @@
     saved.eachLayer(function (layer) {
       var p = layer.feature.properties;
       var item = document.createElement("li");
-      item.textContent = (p.label || gettext("Zone") + " " + layer.feature.id) + " — " + (p.area_km2 || "?") + " km²";
+      item.textContent = (p.label || gettext("Zone") + " " + layer.feature.id) + " — " + (p.area_km2 != null ? MusoyaMap.formatNumber(p.area_km2) : "?") + " km²";
       var edit = document.createElement("button");
       edit.type = "button"; edit.textContent = gettext("Modifier");
       edit.addEventListener("click", function () {

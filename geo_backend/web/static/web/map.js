@@ -1,5 +1,6 @@
-/* The public map (home page) and an organisation's zones (profile page). The administrative boundaries are the
-   base map, so the page works with no tile server; OpenStreetMap can be switched on when online. */
+/* The public map (home page) and an organisation's zones (profile page). The administrative boundaries and the
+   place names are the base map, so the page works with no tile server; OpenStreetMap can be switched on when
+   online. Zones come as vector tiles (map-layers.js). */
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -40,6 +41,7 @@
         layer.on("click", function () { showUnit(feature.properties, layer); });
         layer.bindTooltip(feature.properties.name, {sticky: true});
       }});
+      unitLabels.addGeoJSON(level, layers[level]);
       return layers[level];
     });
   }
@@ -53,29 +55,30 @@
     });
   }
 
-  var zonesLayer = L.geoJSON(null, {
-    style: function (feature) {
-      var themes = feature.properties.themes || [];
-      var colour = colourOf[themes[0]] || "#333";
-      return {color: colour, weight: 1.5, fillColor: colour, fillOpacity: 0.35,
-              dashArray: feature.properties.precision === "communes" ? "4 3" : null};
-    },
-    onEachFeature: function (feature, layer) {
-      var p = feature.properties;
-      var text = "<strong>" + escapeHtml(p.title) + "</strong><br>" + escapeHtml(p.organisation.name) +
-        (p.precision === "communes" ? "<br><em>" + gettext("Zone approximative (communes entières)") + "</em>" : "") +
-        (p.is_demo ? "<br><em>" + gettext("exemple fictif") + "</em>" : "") +
-        '<br><a href="' + langPrefix + vocabulary.profile_url.replace("__slug__", p.organisation.slug) + '">' +
-        gettext("Voir le profil") + "</a>";
-      layer.bindPopup(text);
-    }
-  }).addTo(map);
+  /* The zones, as vector tiles made for whoever asks; a click asks the API for the one zone clicked. */
+  // Above the admin units (overlay pane), below the labels: a click on a zone opens the zone, beside it the unit.
+  map.createPane("zones").style.zIndex = 450;
+  var zonesLayer = MusoyaMap.zoneTiles({colourOf: colourOf, params: filterQuery(), pane: "zones"}).addTo(map);
+  zonesLayer.on("click", function (event) {
+    var zoneId = event.layer.properties.zone;
+    var popup = L.popup().setLatLng(event.latlng).setContent(gettext("Chargement…")).openOn(map);
+    fetch("/api/v1/zones/" + zoneId + "/", {credentials: "same-origin"}).then(function (r) { return r.json(); })
+      .then(function (feature) {
+        var p = feature.properties;
+        popup.setContent("<strong>" + escapeHtml(p.title) + "</strong><br>" + escapeHtml(p.organisation.name) +
+          (p.precision === "communes" ? "<br><em>" + gettext("Zone approximative (communes entières)") + "</em>" : "") +
+          (p.start_date ? "<br>" + interpolate(gettext("depuis le %s"), [MusoyaMap.formatDate(p.start_date)]) : "") +
+          (p.area_km2 != null ? "<br>" + MusoyaMap.formatNumber(p.area_km2) + " km²" : "") +
+          (p.is_demo ? "<br><em>" + gettext("exemple fictif") + "</em>" : "") +
+          '<br><a href="' + langPrefix + vocabulary.profile_url.replace("__slug__", p.organisation.slug) + '">' +
+          gettext("Voir le profil") + "</a>");
+        element.dataset.popupZone = String(zoneId);
+      });
+  });
+  var unitLabels = MusoyaMap.unitLabels(map);
+  MusoyaMap.placeLabels(map);
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
+  var escapeHtml = MusoyaMap.escapeHtml;
 
   function filterQuery() {
     var params = new URLSearchParams();
@@ -89,28 +92,18 @@
     return params;
   }
 
-  /* All pages of zones (the API gives at most 1000 at a time), in the light "web" geometry. */
-  function fetchAllZones(url, collected) {
-    return fetch(url).then(function (r) { return r.json(); }).then(function (data) {
-      collected.features = collected.features.concat(data.features);
-      collected.count = data.count;
-      return data.next ? fetchAllZones(data.next, collected) : collected;
-    });
-  }
-
+  /* The tiles draw the zones; the count (and, on a profile, the extent) come from one small answer. */
   function loadZones() {
     var params = filterQuery();
-    params.set("limit", "1000");
+    zonesLayer.setFilters(params);
+    params.set("limit", organisationId ? "1000" : "1");
     params.set("geometry", "web");
-    return fetchAllZones("/api/v1/zones/?" + params.toString(), {type: "FeatureCollection", features: []})
-      .then(function (data) {
-      zonesLayer.clearLayers();
-      zonesLayer.addData(data);
+    return fetch("/api/v1/zones/?" + params.toString()).then(function (r) { return r.json(); }).then(function (data) {
       var counter = document.getElementById("zone-count");
       if (counter) counter.textContent = interpolate(ngettext("%s zone affichée", "%s zones affichées", data.count),
-                                                     [data.count]);
-      element.dataset.zones = String(data.features.length);
-      if (organisationId && data.features.length) map.fitBounds(zonesLayer.getBounds(), {maxZoom: 9});
+                                                     [MusoyaMap.formatNumber(data.count)]);
+      element.dataset.zones = String(data.count);
+      if (organisationId && data.features.length) map.fitBounds(L.geoJSON(data).getBounds(), {maxZoom: 9});
     });
   }
 
@@ -128,7 +121,7 @@
         loadUnits(3).then(function (layer) { if (!map.hasLayer(layer)) layer.addTo(map).bringToBack(); restyle(); });
         var counter = document.getElementById("zone-count");
         if (counter) counter.textContent += " · " + interpolate(
-          gettext("%s communes sans intervention pour ce thème"), [data.count]);
+          gettext("%s communes sans intervention pour ce thème"), [MusoyaMap.formatNumber(data.count)]);
         element.dataset.gaps = String(data.count);
       });
   }
@@ -147,10 +140,10 @@
     params.set("limit", "50");
     panel.innerHTML = "<h2>" + escapeHtml(properties.name) + "</h2><p>" + gettext("Chargement…") + "</p>";
     fetch("/api/v1/interventions/?" + params.toString()).then(function (r) { return r.json(); }).then(function (data) {
-      var women = properties.women_2017 ? interpolate(gettext("%s femmes (2017)"), [properties.women_2017.toLocaleString()]) : "";
+      var women = properties.women_2017 ? interpolate(gettext("%s femmes (2017)"), [MusoyaMap.formatNumber(properties.women_2017)]) : "";
       var items = data.results.map(function (i) {
         return "<li><strong>" + escapeHtml(i.organisation.name) + "</strong> : " + escapeHtml(i.title) +
-          (i.start_date ? " (" + gettext("depuis") + " " + i.start_date + ")" : "") + "</li>";
+          (i.start_date ? " (" + interpolate(gettext("depuis le %s"), [MusoyaMap.formatDate(i.start_date)]) + ")" : "") + "</li>";
       });
       panel.innerHTML = "<h2>" + escapeHtml(properties.name) + "</h2><p>" + women + "</p>" +
         (items.length ? "<ul>" + items.join("") + "</ul>" : "<p>" + gettext("Aucune intervention connue ici.") + "</p>");

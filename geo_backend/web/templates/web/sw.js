@@ -20,7 +20,12 @@ MAX_AGE[PUBLIC_CACHE] = 14 * 24 * 3600 * 1000;
 MAX_AGE[PRIVATE_CACHE] = 12 * 3600 * 1000;
 var STORED_AT = "X-Musoya-Stored-At";
 var FIRST_PAGES = ["/", "/organisations/", "/hors-ligne/"];
-var BASE_LAYERS = ["/api/v1/areas/?level=1", "/api/v1/areas/?level=2"];
+var BASE_LAYERS = ["/api/v1/areas/?level=1", "/api/v1/areas/?level=2", "/api/v1/localities/labels/?max_class=4"];
+// The zone tiles of the whole country at zoom 5 (x 14-16, y 13-15 cover Mali), so the home map shows zones offline
+// from the first visit; closer tiles are kept as they are seen. A signed-in person's tiles are private answers and
+// go to the private cache like any other (store()).
+var ZONE_TILES = [];
+for (var tx = 14; tx <= 16; tx++) for (var ty = 13; ty <= 15; ty++) ZONE_TILES.push("/tiles/zones/5/" + tx + "/" + ty + ".pbf");
 
 function hash(text) {
   var h = 0;
@@ -65,7 +70,7 @@ function purgePrivate() { return caches.delete(PRIVATE_CACHE); }
 self.addEventListener("install", function (event) {
   event.waitUntil(Promise.all([
     caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); }),
-    Promise.all(FIRST_PAGES.concat(BASE_LAYERS).map(fetchAndStore))
+    Promise.all(FIRST_PAGES.concat(BASE_LAYERS, ZONE_TILES).map(fetchAndStore))
   ]).then(function () { return self.skipWaiting(); }));
 });
 

@@ -1,0 +1,168 @@
+"""The map's zones as vector tiles: the zones API's visibility rules, checked on decoded tiles, and caching that
+follows both the audience and every change of a zone."""
+import math
+
+import mapbox_vector_tile
+import pytest
+from shapely.geometry import shape
+
+from geo_backend.zones import services as zone_services
+from geo_backend.zones.models import Intervention
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.realdata]
+
+ZOOM = 10
+EXTENT = 4096
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The x, y of the Web Mercator (XYZ) tile holding a point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+# The middle of factories.SEGOU_SQUARE; the square is about a third of a z10 tile wide, well inside this one.
+X, Y = tile_of(-6.25, 13.45, ZOOM)
+URL = f"/tiles/zones/{ZOOM}/{X}/{Y}.pbf"
+
+
+def square_area_in_tile_units() -> float:
+    """The area of factories.SEGOU_SQUARE in the tile's 4096-unit grid."""
+    def units(lon, lat):
+        n = 2**ZOOM * EXTENT
+        return ((lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    (x0, y0), (x1, y1) = units(-6.3, 13.4), units(-6.2, 13.5)
+    return abs(x1 - x0) * abs(y1 - y0)
+
+
+def features(response) -> dict[int, dict]:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    layers = mapbox_vector_tile.decode(response.content)
+    assert set(layers) <= {"zones"}
+    return {f["properties"]["zone"]: f for f in layers.get("zones", {}).get("features", [])}
+
+
+@pytest.fixture
+def world(mali):
+    editor = factories.user()
+    org = factories.organisation(editor=editor)
+    made = {sensitivity: factories.intervention(org, sensitivity=sensitivity)
+            for sensitivity in ("public", "coarse", "restricted")}
+    made["draft"] = factories.intervention(org, state="draft")
+    zones = {name: intervention.zones.get() for name, intervention in made.items()}
+    return editor, zones
+
+
+def test_a_visitors_tile_holds_no_restricted_zone_and_no_precise_coarse_outline(client, world):
+    _editor, zones = world
+    seen = features(client.get(URL))
+    assert set(seen) == {zones["public"].pk, zones["coarse"].pk}
+    assert seen[zones["public"].pk]["properties"]["precision"] == "exact"
+    assert seen[zones["public"].pk]["id"] == zones["public"].pk
+    coarse = seen[zones["coarse"].pk]
+    assert coarse["properties"]["precision"] == "communes"
+    # The square drawn is shown to visitors as the whole communes it touches: many times its area, never the square.
+    square = square_area_in_tile_units()
+    assert shape(seen[zones["public"].pk]["geometry"]).area == pytest.approx(square, rel=0.05)
+    assert shape(coarse["geometry"]).area > 3 * square
+
+
+def test_the_owner_sees_her_restricted_draft_and_coarse_zones_exactly(client, world):
+    editor, zones = world
+    client.force_login(editor)
+    seen = features(client.get(URL))
+    assert set(seen) == {zone.pk for zone in zones.values()}
+    square = square_area_in_tile_units()
+    for zone in zones.values():
+        assert seen[zone.pk]["properties"]["precision"] == "exact"
+        assert shape(seen[zone.pk]["geometry"]).area == pytest.approx(square, rel=0.05)
+    assert seen[zones["public"].pk]["properties"]["theme"] == "vbg"
+
+
+def test_another_signed_in_person_sees_what_a_visitor_sees(client, world):
+    _editor, zones = world
+    client.force_login(factories.user())
+    assert set(features(client.get(URL))) == {zones["public"].pk, zones["coarse"].pk}
+
+
+def test_filters_narrow_the_tile_like_the_zones_api(client, world):
+    _editor, zones = world
+    assert features(client.get(URL, {"theme": "vbg"}))
+    assert features(client.get(URL, {"theme": "participation-politique"})) == {}
+    assert set(features(client.get(URL, {"area": "ML04"}))) == {zones["public"].pk, zones["coarse"].pk}
+    assert features(client.get(URL, {"area": "ML01"})) == {}
+    assert features(client.get(URL, {"active_on": "2020-01-01"}))
+    for params, code in (({"bbox": "-7,13,-6,14"}, "unknown_parameter"), ({"zoom": "3"}, "unknown_parameter"),
+                         ({"theme": "nope"}, "invalid_parameters")):
+        response = client.get(URL, params)
+        assert response.status_code == 400 and response.json()["code"] == code, params
+    assert client.get("/tiles/zones/3/99/1.pbf").json()["code"] == "tile_out_of_range"
+
+
+def test_tiles_far_from_any_zone_are_empty(client, world):
+    x, y = tile_of(2.0, 48.8, ZOOM)  # Paris
+    assert client.get(f"/tiles/zones/{ZOOM}/{x}/{y}.pbf").content == b""
+
+
+def test_a_visitors_tile_is_public_and_revalidates_by_etag(client, world):
+    first = client.get(URL)
+    assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
+    assert {"Cookie", "Authorization"} <= {v.strip() for v in first["Vary"].split(",")}
+    again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_a_signed_in_tile_is_private_and_tagged_apart_from_the_public_one(client, world):
+    editor, _zones = world
+    public = client.get(URL)
+    client.force_login(editor)
+    mine = client.get(URL)
+    assert "private" in mine["Cache-Control"] and "public" not in mine["Cache-Control"]
+    assert mine["ETag"] != public["ETag"]
+    # Her browser's copy of the public tile never stands for hers.
+    assert client.get(URL, HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 200
+    assert client.get(URL, HTTP_IF_NONE_MATCH=mine["ETag"]).status_code == 304
+
+
+def test_the_etag_changes_when_a_zone_in_the_tile_changes(client, world):
+    _editor, zones = world
+    before = client.get(URL)
+    # A public zone made coarse: the same zone, another shape for visitors ...
+    Intervention.objects.filter(pk=zones["public"].intervention_id).update(sensitivity="coarse")
+    after_coarse = client.get(URL, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after_coarse.status_code == 200 and after_coarse["ETag"] != before["ETag"]
+    assert features(after_coarse)[zones["public"].pk]["properties"]["precision"] == "communes"
+    # ... a draft validated: a new zone appears ...
+    Intervention.objects.filter(pk=zones["draft"].intervention_id).update(validation_state="validated")
+    after_validation = client.get(URL)
+    assert after_validation["ETag"] != after_coarse["ETag"]
+    assert zones["draft"].pk in features(after_validation)
+    # ... a zone redrawn by its owner (its version moves on; a validated declaration goes back to review, so it
+    # leaves the visitors' tile) ...
+    zone = zones["draft"]
+    zone_services.zone_update(audience=factories.admin_audience(), zone=zone, expected_version=zone.version,
+                              method="picked", unit_pcodes=["ML040224"])
+    after_redraw = client.get(URL)
+    assert after_redraw["ETag"] != after_validation["ETag"]
+    # ... and the tile of someone who still sees it changes too.
+    admin = factories.user(superuser=True)
+    client.force_login(admin)
+    seen_by_admin = client.get(URL)
+    zone.refresh_from_db()
+    zone_services.zone_update(audience=factories.admin_audience(), zone=zone, expected_version=zone.version,
+                              method="drawn", geometry=factories.SEGOU_SQUARE)
+    redrawn = client.get(URL, HTTP_IF_NONE_MATCH=seen_by_admin["ETag"])
+    assert redrawn.status_code == 200 and redrawn["ETag"] != seen_by_admin["ETag"]
+    assert shape(features(redrawn)[zone.pk]["geometry"]).area == pytest.approx(square_area_in_tile_units(), rel=0.05)
+
+
+def test_openapi_schema_documents_the_zone_tiles(client, db):
+    schema = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/tiles/zones/{z}/{x}/{y}.pbf"]["get"]
+    documented = {p["name"] for p in operation["parameters"] if p["in"] == "query"}
+    assert {"theme", "network", "area", "active_on"} <= documented and "bbox" not in documented
+
