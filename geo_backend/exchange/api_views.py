@@ -4,19 +4,17 @@ import binascii
 import json
 
 from django.core.exceptions import RequestDataTooBig
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from etl.tables import MAX_BYTES
 from geo_backend.api.helpers import StrictSerializer, audience, page_links, validated
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import visible_import_runs_q
 
-from .export_views import strict_params
+from .api_serializers import ImportListParameters, ImportReport, ImportRunPage
 from .models import ImportRun
 from .services import import_file
 
@@ -73,34 +71,34 @@ def _file_bytes(data: dict) -> tuple[bytes, str]:
     return raw, filename
 
 
-class ImportListParams(serializers.Serializer):
-    limit = serializers.IntegerField(min_value=1, max_value=200, default=50)
-    offset = serializers.IntegerField(min_value=0, default=0)
-
-
 def run_as_dict(run: ImportRun) -> dict:
     return {"id": run.id, "filename": run.filename, "sha256": run.sha256, "organisation": run.organisation_id,
             "user": run.user_id, "rows": run.rows, "created": run.created, "updated": run.updated,
             "unchanged": run.unchanged, "created_at": run.created_at}
 
 
-class ImportView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+# A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused by web.middleware.RequestBodyLimitMiddleware before the view
+# runs; it answers with this error (body_too_large_error) rather than its generic one, so the caller learns what to do.
+CONTENT_TOO_LARGE = ("file_too_large", "Contenu trop volumineux : envoyez le fichier (multipart).",
+                     "Content too large: send the file (multipart).")
 
-    @extend_schema(operation_id="imports_list", responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)])
+
+class ImportView(ApiView):
+    query_serializer = ImportListParameters
+    body_too_large_error = CONTENT_TOO_LARGE
+
+    @extend_schema(operation_id="imports_list", responses=ImportRunPage)
     def get(self, request):
         who = audience(request)
         if who.is_visitor:
             raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
-        params = strict_params(ImportListParams, request)
+        params = self.params
         runs = ImportRun.objects.filter(visible_import_runs_q(who)).order_by("-created_at", "-id")
         page = runs[params["offset"]:params["offset"] + params["limit"]]
         return Response({**page_links(request, count=runs.count(), limit=params["limit"], offset=params["offset"]),
                          "results": [run_as_dict(r) for r in page]})
 
-    @extend_schema(operation_id="imports_create", request=ImportInput, responses={200: OpenApiTypes.OBJECT,
-                                                                                  201: OpenApiTypes.OBJECT},
+    @extend_schema(operation_id="imports_create", request=ImportInput, responses={200: ImportReport, 201: ImportReport},
                    summary="Import interventions from CSV, XLSX or a KoBoToolbox export (dry run by default)")
     def post(self, request):
         who = audience(request)
@@ -108,9 +106,8 @@ class ImportView(APIView):
             raise DomainError("not_authenticated", "Connexion requise.", "You must sign in.", status_code=401)
         try:
             body = request.data
-        except RequestDataTooBig:  # a JSON body over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: send the file instead
-            raise DomainError("file_too_large", "Contenu trop volumineux : envoyez le fichier (multipart).",
-                              "Content too large: send the file (multipart).", status_code=413) from None
+        except RequestDataTooBig:  # a form field over Django's DATA_UPLOAD_MAX_MEMORY_SIZE: send the file instead
+            raise DomainError(*CONTENT_TOO_LARGE, status_code=413) from None
         data = validated(ImportInput, body)
         raw, filename = _file_bytes(data)
         report = import_file(audience=who, data=raw, filename=filename, mapping=data.get("mapping"),

@@ -5,19 +5,26 @@ import json
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import audience
-from geo_backend.common.errors import DomainError, NotFound
+from geo_backend.api.views import ApiView
+from geo_backend.common.errors import NotFound
 from geo_backend.regions.selectors import edition_resolve
-from geo_backend.zones.api_views import FILTER_PARAMETERS, FilterParams
-from geo_backend.zones.selectors import InterventionFilters
+from geo_backend.zones.api_serializers import intervention_filters
 
 from . import exports, formats, vocabularies
+from .api_serializers import (
+    AdminUnitVocabularyParameters,
+    ExportParameters,
+    TemplateParameters,
+    Vocabulary,
+    VocabularyIndex,
+    VocabularyParameters,
+    VocabularyPath,
+)
 
 TEMPLATE_EXAMPLE = {
     "organisation": "Association exemple (à remplacer)", "acronym": "AE", "title": "Causeries sur les VBG",
@@ -31,43 +38,27 @@ TEMPLATE_KEYS = ["organisation", "acronym", "title", "sectors", "subsectors", "a
                  "locality", "start_date", "end_date", "status", "women_targeted", "women_reached", "sensitivity"]
 
 
-def strict_params(serializer_class, request) -> dict:
-    """Query parameters checked by a serializer; unknown ones are refused, never ignored."""
-    serializer = serializer_class(data=request.query_params.dict())
-    unknown = sorted(set(request.query_params) - set(serializer.fields))
-    if unknown:
-        raise DomainError("unknown_parameters", f"Paramètres inconnus : {', '.join(unknown)}.",
-                          f"Unknown parameters: {', '.join(unknown)}.", details={"parameters": unknown})
-    if not serializer.is_valid():
-        raise DomainError("invalid_parameters", "Paramètres invalides.", "Invalid parameters.",
-                          details=serializer.errors)
-    return dict(serializer.validated_data)
-
-
 def download(body: bytes, content_type: str, name: str, extension: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="musoya-{name}-{dt.date.today().isoformat()}.{extension}"'
     return response
 
 
-class ExportParams(FilterParams):
-    format = serializers.ChoiceField(choices=[*formats.TABLE_FORMATS, *formats.GEO_FORMATS], default="csv")
+def binary(*media_types: str) -> dict:
+    """Responses of a download: a file in one of the media types (the schema lists each)."""
+    return {(200, media_type): OpenApiTypes.BINARY for media_type in dict.fromkeys(media_types)}
 
 
-class InterventionExportView(APIView):
+class InterventionExportView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = ExportParameters
 
-    @extend_schema(operation_id="exports_interventions", responses={(200, "text/csv"): OpenApiTypes.BINARY},
-                   summary="The selection as 3W CSV (HXL), XLSX, GeoJSON, GeoPackage, zipped Shapefile or KML",
-                   parameters=[*[p for p in FILTER_PARAMETERS if p.name not in ("limit", "offset", "geometry")],
-                               OpenApiParameter("format", str, enum=[*formats.TABLE_FORMATS, *formats.GEO_FORMATS])])
+    @extend_schema(operation_id="exports_interventions",
+                   responses=binary(*formats.TABLE_FORMATS.values(), *formats.GEO_FORMATS.values()),
+                   summary="The selection as 3W CSV (HXL), XLSX, GeoJSON, GeoPackage, zipped Shapefile or KML")
     def get(self, request):
-        data = strict_params(ExportParams, request)
-        output = data.pop("format")
-        data.pop("geometry", None)
-        if "theme" in data:
-            data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
-        filters, who = InterventionFilters(**data), audience(request)
+        output = self.params["format"]
+        filters, who = intervention_filters(self.params), audience(request)
         if output in formats.TABLE_FORMATS:
             rows = exports.three_w_rows(who, filters)
             columns = exports.THREE_W_COLUMNS
@@ -83,18 +74,15 @@ class InterventionExportView(APIView):
         return download(body, formats.GEO_FORMATS[output], "zones", formats.EXTENSIONS[output])
 
 
-class TemplateParams(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
-
-
-class ImportTemplateView(APIView):
+class ImportTemplateView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = TemplateParameters
 
-    @extend_schema(operation_id="exports_import_template", responses={(200, "text/csv"): OpenApiTypes.BINARY},
-                   parameters=[OpenApiParameter("format", str, enum=["xlsx", "csv"])],
+    @extend_schema(operation_id="exports_import_template",
+                   responses=binary(formats.TABLE_FORMATS["xlsx"], formats.TABLE_FORMATS["csv"]),
                    summary="The import template, with the theme list and the P-codes (XLSX sheets)")
     def get(self, request):
-        output = strict_params(TemplateParams, request)["format"]
+        output = self.params["format"]
         by_key = {key: (key, header, tag) for key, header, tag in exports.THREE_W_COLUMNS}
         by_key["locality"] = ("locality", "Localité", "#loc+name")
         columns = [by_key[key] for key in TEMPLATE_KEYS]
@@ -110,39 +98,36 @@ class ImportTemplateView(APIView):
         return download(formats.table_xlsx(sheets), formats.TABLE_FORMATS["xlsx"], "modele-import", "xlsx")
 
 
-class VocabularyParams(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["json", "csv"], default="json")
-
-
-class AdminUnitVocabularyParams(VocabularyParams):
-    edition = serializers.SlugField(required=False)
-    level = serializers.IntegerField(min_value=1, max_value=4, required=False)
-
-
-class VocabularyIndexParams(serializers.Serializer):
-    """No parameters: any given is refused."""
-
-
-class VocabularyListView(APIView):
+class VocabularyListView(ApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="vocabularies_list", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="vocabularies_list", responses=VocabularyIndex)
     def get(self, request):
-        strict_params(VocabularyIndexParams, request)
         return Response({"results": [{"name": name, "url": request.build_absolute_uri(f"{name}/")}
                                      for name in vocabularies.VOCABULARIES]})
 
 
-class VocabularyView(APIView):
-    permission_classes = [AllowAny]
+class VocabularyView(ApiView):
+    """One list; admin-units also takes an edition and a level (its query parameters are those of
+    AdminUnitVocabularyParameters, any other list's those of VocabularyParameters)."""
 
-    @extend_schema(operation_id="vocabularies_retrieve", responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("format", str, enum=["json", "csv"]),
-                               OpenApiParameter("edition", str), OpenApiParameter("level", int)])
-    def get(self, request, name):
+    permission_classes = [AllowAny]
+    query_serializer = AdminUnitVocabularyParameters  # the widest: the schema documents all three
+    path_serializer = VocabularyPath
+
+    def initial(self, request, *args, **kwargs):
+        # The parameters depend on the list named: an unknown list is a 404 before any parameter is checked.
+        name = kwargs.get("name")
         if name not in vocabularies.VOCABULARIES:
             raise NotFound("vocabulary_not_found", f"Liste inconnue : {name}.", f"Unknown list: {name}.")
-        params = strict_params(AdminUnitVocabularyParams if name == "admin-units" else VocabularyParams, request)
+        if name != "admin-units":
+            self.query_serializer = VocabularyParameters
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(operation_id="vocabularies_retrieve",
+                   responses={(200, "application/json"): Vocabulary, (200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, name):
+        params = self.params
         extra = ({"edition": edition_resolve(params.get("edition")), "level": params.get("level")}
                  if name == "admin-units" else {})
         columns, rows = vocabularies.VOCABULARIES[name](**extra)

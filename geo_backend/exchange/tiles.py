@@ -6,15 +6,15 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import audience
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import Audience, precise_geometry_sql
-from geo_backend.zones.api_views import FILTER_PARAMETERS, FilterParams
+from geo_backend.zones.api_serializers import intervention_filters
 from geo_backend.zones.selectors import InterventionFilters, interventions_visible
 
-from .export_views import strict_params
+from .api_serializers import InterventionSelectionParameters
 
 MVT = "application/vnd.mapbox-vector-tile"
 
@@ -49,23 +49,15 @@ def zones_tile(audience: Audience, filters: InterventionFilters | None, *, z: in
         return bytes(cursor.fetchone()[0] or b"")
 
 
-class ZoneTileParams(FilterParams):
-    pass
-
-
-class ZoneTileView(APIView):
+class ZoneTileView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = InterventionSelectionParameters
 
     @extend_schema(operation_id="zones_tile", summary="Mapbox vector tile of the zones one may see (layer 'zones')",
-                   parameters=[p for p in FILTER_PARAMETERS if p.name not in ("limit", "offset", "geometry", "bbox")],
                    responses={(200, MVT): OpenApiTypes.BINARY})
     def get(self, request, z, x, y):
-        data = strict_params(ZoneTileParams, request)
-        data.pop("geometry", None)
-        if "theme" in data:
-            data["themes"] = [code.strip() for code in data.pop("theme").split(",") if code.strip()]
         who = audience(request)
-        response = HttpResponse(zones_tile(who, InterventionFilters(**data), z=z, x=x, y=y), content_type=MVT)
+        response = HttpResponse(zones_tile(who, intervention_filters(self.params), z=z, x=x, y=y), content_type=MVT)
         # What a tile holds depends on who asks: shared caches must not keep a signed-in person's tile.
         response["Cache-Control"] = "public, max-age=300" if who.is_visitor else "private, max-age=60"
         response["Vary"] = "Cookie, Authorization"

@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationStatusEnum": "geo_backend.organisations.models.Organisation.Status",
         "InterventionStatusEnum": "geo_backend.zones.models.Intervention.Status",
         "MembershipStatusEnum": "geo_backend.organisations.models.Membership.Status",
+        # Two choice sets of fields named "role": a member's role in a network, an organisation's in a partnership.
+        "MembershipRoleEnum": "geo_backend.organisations.models.Membership.Role",
+        "PartnershipRoleEnum": "geo_backend.collaboration.models.PartnershipRole",
     },
 }
 

@@ -1,5 +1,6 @@
 """Request and response rules for the whole site and API."""
 from django.conf import settings
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
 from .views.errors import api_error, body_too_large
@@ -10,7 +11,8 @@ class RequestBodyLimitMiddleware:
 
     Django checks that limit only when request.body or request.POST is read, and DRF's JSON parser reads the stream
     without it; answering from the declared length covers both. Multipart uploads keep Django's own rule (files do
-    not count): a form field over the limit raises RequestDataTooBig, which views.errors.bad_request maps to 413."""
+    not count): a form field over the limit raises RequestDataTooBig, which views.errors.bad_request maps to 413.
+    A view may name its own 413 error (body_too_large_error)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,8 +25,19 @@ class RequestBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > limit:
-                return body_too_large(request)
+                return self.refusal(request)
         return self.get_response(request)
+
+    @staticmethod
+    def refusal(request):
+        """The 413 answer: the generic one, or the error the view names in body_too_large_error (code, French,
+        English) when it has a better hint (the import API: send the file as multipart instead)."""
+        try:
+            view = getattr(resolve(request.path_info).func, "view_class", None)
+        except Resolver404:
+            view = None
+        own = getattr(view, "body_too_large_error", None)
+        return api_error(*own, 413) if own else body_too_large(request)
 
 
 class PrivateAnswersMiddleware:

@@ -158,4 +158,4 @@ def test_only_submitted_assessments_of_active_organisations_count(world):
 
 def test_the_needs_api_refuses_unknown_parameters():
     response = factories.api_client(None).get("/api/v1/assessments/needs/?reseau=3")
-    assert response.status_code == 400 and response.json()["details"]["parameters"] == ["reseau"]
+    assert response.status_code == 400 and response.json()["details"]["unknown"] == ["reseau"]

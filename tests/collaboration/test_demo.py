@@ -23,7 +23,8 @@ def seeded(settings, mali):
     settings.MUSOYA_DEMO_ALLOWED = True
     call_command("seed_demo", "--organisations", "8", "--zones", "20", stdout=StringIO())
     out = StringIO()
-    call_command("seed_collaboration_demo", stdout=out)
+    # seed_demo seeds the collaboration demo too; --reset seeds it again through this command, whose output is checked.
+    call_command("seed_collaboration_demo", "--reset", stdout=out)
     return out.getvalue()
 
 

@@ -189,5 +189,5 @@ def test_the_notifications_api_lists_ones_own_and_refuses_unknown_parameters(wor
     assert body["count"] == 1 and body["unread"] == 1
     assert body["results"][0]["text"] == "A demande à rejoindre N."
     refused = api.get("/api/v1/notifications/?non_lues=1")
-    assert refused.status_code == 400 and refused.json()["code"] == "unknown_parameters"
+    assert refused.status_code == 400 and refused.json()["code"] == "unknown_parameter"
     assert factories.api_client(None).get("/api/v1/notifications/").status_code == 401

@@ -116,7 +116,7 @@ def test_accepted_partnerships_are_public_without_their_messages(world):
     geojson = visitor.get("/api/v1/partnerships/map/").json()
     (feature,) = geojson["features"]
     assert feature["id"] == accepted.id and feature["geometry"]["type"] == "MultiPolygon"
-    assert visitor.get("/api/v1/partnerships/?statut=accepted").json()["code"] == "unknown_parameters"
+    assert visitor.get("/api/v1/partnerships/?statut=accepted").json()["code"] == "unknown_parameter"
 
 
 def test_an_unknown_place_or_theme_is_refused_by_name(world):

@@ -102,7 +102,7 @@ def test_trainings_on_the_map_and_in_the_calendar(world, client):
 
 def test_the_training_list_refuses_unknown_parameters(client):
     response = client.get("/api/v1/trainings/?theme=vbg&ville=Segou")
-    assert response.status_code == 400 and response.json()["details"]["parameters"] == ["ville"]
+    assert response.status_code == 400 and response.json()["details"]["unknown"] == ["ville"]
 
 
 def test_trainings_answering_a_need(world):

@@ -56,7 +56,7 @@ def test_import_by_upload_dry_run_then_real(orgs):
 def test_import_api_refusals(orgs):
     api = factories.api_client(orgs["people"]["editor"])
     assert factories.api_client().get("/api/v1/imports/").status_code == 401
-    assert api.get("/api/v1/imports/", {"limt": 5}).json()["code"] == "unknown_parameters"
+    assert api.get("/api/v1/imports/", {"limt": 5}).json()["code"] == "unknown_parameter"
     too_large = api.post("/api/v1/imports/", {"file": SimpleUploadedFile("a.csv", b"x" * (MAX_BYTES + 1))},
                          format="multipart")
     assert too_large.status_code == 413 and set(too_large.json()["message"]) == {"fr", "en"}
@@ -109,7 +109,7 @@ def test_geo_exports_show_coarse_zones_as_communes_and_open_in_gdal(published, t
 
 def test_exports_refuse_unknown_parameters(published):
     response = factories.api_client().get("/api/v1/exports/interventions/", {"format": "csv", "colour": "red"})
-    assert response.status_code == 400 and response.json()["code"] == "unknown_parameters"
+    assert response.status_code == 400 and response.json()["code"] == "unknown_parameter"
     assert factories.api_client().get("/api/v1/exports/interventions/", {"format": "pdf"}).status_code == 400
 
 

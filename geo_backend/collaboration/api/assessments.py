@@ -1,20 +1,22 @@
 """API of the capacity self-assessment: the current questionnaire, an organisation's own self-assessments (start,
 change, submit), and the needs aggregates (anonymised below a threshold for anyone but the network's
 coordinators)."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import StrictSerializer, audience, body_without_version, expected_version, validated
+from geo_backend.api.query import PageParameters, QueryParameters, id_field
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.organisations.access import NEEDS_MIN_ORGANISATIONS, require_signed_in
 from geo_backend.organisations.models import Organisation
 
 from ..selectors import assessments as selectors
 from ..services import assessments as services
-from .common import QueryParams, found_or_404, paged_response, query_params, versioned_response
+from .common import found_or_404, paged_response, versioned_response
+from .serializers import AssessmentOutput, AssessmentPage, NeedsOutput, QuestionnaireOutput
 
 
 class AnswerInput(StrictSerializer):
@@ -35,13 +37,13 @@ class AssessmentUpdateInput(StrictSerializer):
     submit = serializers.BooleanField(default=False)
 
 
-class AssessmentParams(QueryParams):
-    organisation = serializers.IntegerField(required=False, min_value=1)
+class AssessmentParams(PageParameters):
+    organisation = id_field(required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
-class NeedsParams(serializers.Serializer):
-    network = serializers.IntegerField(required=False, min_value=1, allow_null=True, default=None)
+class NeedsParams(QueryParameters):
+    network = id_field(required=False, allow_null=True, default=None)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, allow_null=True, default=None)
     by = serializers.ChoiceField(choices=["dimension", "place", "member"], default="dimension")
     dimension = serializers.SlugField(required=False, allow_null=True, default=None)
@@ -52,20 +54,21 @@ def assessment_response(assessment, status: int = 200) -> Response:
     return versioned_response("assessment", assessment, selectors.assessment_as_dict(assessment), status)
 
 
-class QuestionnaireView(APIView):
+class QuestionnaireView(ApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="assessments_questionnaire", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="assessments_questionnaire", responses=QuestionnaireOutput)
     def get(self, request):
-        query_params(serializers.Serializer, request)
         return Response(selectors.questionnaire_as_dict())
 
 
-class AssessmentListView(APIView):
-    @extend_schema(operation_id="assessments_list", parameters=[AssessmentParams], responses=OpenApiTypes.OBJECT,
+class AssessmentListView(ApiView):
+    query_serializer = AssessmentParams
+
+    @extend_schema(operation_id="assessments_list", responses=AssessmentPage,
                    summary="Self-assessments whose scores one may read (one's organisation, one's network's members)")
     def get(self, request):
-        params = query_params(AssessmentParams, request)
+        params = self.params
         who = audience(request)
         require_signed_in(who)
         queryset = selectors.assessments_visible(who)
@@ -76,7 +79,8 @@ class AssessmentListView(APIView):
         return paged_response(request, queryset.order_by("-year", "organisation__name"), params,
                               selectors.assessment_as_dict)
 
-    @extend_schema(operation_id="assessments_start", request=AssessmentInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="assessments_start", request=AssessmentInput,
+                   responses={201: AssessmentOutput, **errors(409)})
     def post(self, request):
         data = validated(AssessmentInput, request.data)
         assessment = services.assessment_start(audience=audience(request), **data)
@@ -88,12 +92,13 @@ def visible_assessment(request, pk):
                         "Auto-évaluation", "Self-assessment")
 
 
-class AssessmentDetailView(APIView):
-    @extend_schema(operation_id="assessments_retrieve", responses=OpenApiTypes.OBJECT)
+class AssessmentDetailView(ApiView):
+    @extend_schema(operation_id="assessments_retrieve", responses=AssessmentOutput)
     def get(self, request, pk):
         return assessment_response(visible_assessment(request, pk))
 
-    @extend_schema(operation_id="assessments_update", request=AssessmentUpdateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="assessments_update", request=AssessmentUpdateInput,
+                   responses={200: AssessmentOutput, **errors(409)})
     def put(self, request, pk):
         assessment = visible_assessment(request, pk)
         version = expected_version(request, request.data)
@@ -102,13 +107,14 @@ class AssessmentDetailView(APIView):
                                                               expected_version=version, **data))
 
 
-class NeedsView(APIView):
+class NeedsView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = NeedsParams
 
-    @extend_schema(operation_id="assessments_needs", parameters=[NeedsParams], responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="assessments_needs", responses={200: NeedsOutput, **errors(403)},
                    summary="Needs by dimension, by place or (coordinators) by member")
     def get(self, request):
-        params = query_params(NeedsParams, request)
+        params = self.params
         who = audience(request)
         by = params.pop("by")
         if by == "member":

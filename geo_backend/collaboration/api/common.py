@@ -1,29 +1,10 @@
-"""What the collaboration endpoints share: strict query parameters, paging, versioned responses, lookups."""
+"""What the collaboration endpoints share: paging, versioned responses, lookups. (Query parameters are declared
+per view as a query_serializer and checked by the API's one input layer, geo_backend/api/query.py.)"""
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from geo_backend.api.helpers import StrictSerializer, etag, page_links
-from geo_backend.api.query import DEFAULT_LIMIT, MAX_LIMIT
-from geo_backend.common.errors import DomainError, NotFound
-
-
-class QueryParams(serializers.Serializer):
-    """Query parameters of a list endpoint. Unknown ones are refused, so that a typo ("statut=") does not silently
-    return everything. (To align with the shared query-parameter layer of geo_backend/api/helpers.py.)"""
-
-    limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
-    offset = serializers.IntegerField(min_value=0, default=0)
-
-
-def query_params(params_class: type[serializers.Serializer], request) -> dict:
-    unknown = sorted(set(request.query_params) - set(params_class().fields))
-    if unknown:
-        raise DomainError("unknown_parameters", f"Paramètres inconnus : {', '.join(unknown)}.",
-                          f"Unknown parameters: {', '.join(unknown)}.", details={"parameters": unknown})
-    params = params_class(data=request.query_params)
-    if not params.is_valid():
-        raise DomainError("invalid_parameters", "Paramètres invalides.", "Invalid parameters.", details=params.errors)
-    return dict(params.validated_data)
+from geo_backend.common.errors import NotFound
 
 
 def paged_response(request, queryset, params: dict, as_dict) -> Response:

@@ -1,23 +1,25 @@
 """API of mentoring pairs: names and follow-up for the network's coordinators and the pair; counts for others."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import StrictSerializer, audience, body_without_version, expected_version, validated
+from geo_backend.api.query import PageParameters, id_field
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.organisations.access import require_signed_in
 from geo_backend.organisations.models import Organisation
 from geo_backend.taxonomy.models import Theme
 
 from ..selectors import mentoring as selectors
 from ..services import mentoring as services
-from .common import QueryParams, found_or_404, paged_response, query_params, versioned_response
+from .common import found_or_404, paged_response, versioned_response
+from .serializers import MentoringCounts, MentoringPairOutput, MentoringPairPage
 
 
-class PairParams(QueryParams):
-    network = serializers.IntegerField(required=False, min_value=1)
+class PairParams(PageParameters):
+    network = id_field(required=False)
     status = serializers.ChoiceField(choices=["active", "closed"], required=False)
 
 
@@ -40,11 +42,13 @@ def pair_response(pair, status: int = 200) -> Response:
     return versioned_response("mentoringpair", pair, selectors.mentoring_pair_as_dict(pair, with_log=True), status)
 
 
-class PairListView(APIView):
-    @extend_schema(operation_id="mentoring_pairs_list", parameters=[PairParams], responses=OpenApiTypes.OBJECT,
+class PairListView(ApiView):
+    query_serializer = PairParams
+
+    @extend_schema(operation_id="mentoring_pairs_list", responses=MentoringPairPage,
                    summary="The pairs whose names one may read (coordinators of their network, the pair)")
     def get(self, request):
-        params = query_params(PairParams, request)
+        params = self.params
         who = audience(request)
         require_signed_in(who)
         queryset = selectors.mentoring_pairs_named(who)
@@ -55,7 +59,7 @@ class PairListView(APIView):
         return paged_response(request, queryset.order_by("-started_on", "id"), params,
                               selectors.mentoring_pair_as_dict)
 
-    @extend_schema(operation_id="mentoring_pairs_create", request=PairInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="mentoring_pairs_create", request=PairInput, responses={201: MentoringPairOutput})
     def post(self, request):
         data = validated(PairInput, request.data)
         pair = services.mentoring_pair_create(audience=audience(request), **data)
@@ -67,14 +71,15 @@ def named_pair(request, pk):
                         "Binôme", "Mentoring pair")
 
 
-class PairDetailView(APIView):
-    @extend_schema(operation_id="mentoring_pairs_retrieve", responses=OpenApiTypes.OBJECT)
+class PairDetailView(ApiView):
+    @extend_schema(operation_id="mentoring_pairs_retrieve", responses=MentoringPairOutput)
     def get(self, request, pk):
         return pair_response(named_pair(request, pk))
 
 
-class PairLogView(APIView):
-    @extend_schema(operation_id="mentoring_pairs_log", request=LogInput, responses={201: OpenApiTypes.OBJECT})
+class PairLogView(ApiView):
+    @extend_schema(operation_id="mentoring_pairs_log", request=LogInput,
+                   responses={201: MentoringPairOutput, **errors(409)})
     def post(self, request, pk):
         pair = named_pair(request, pk)
         data = validated(LogInput, request.data)
@@ -83,8 +88,9 @@ class PairLogView(APIView):
         return pair_response(pair, status=201)
 
 
-class PairCloseView(APIView):
-    @extend_schema(operation_id="mentoring_pairs_close", request=None, responses=OpenApiTypes.OBJECT)
+class PairCloseView(ApiView):
+    @extend_schema(operation_id="mentoring_pairs_close", request=None,
+                   responses={200: MentoringPairOutput, **errors(409)})
     def post(self, request, pk):
         pair = named_pair(request, pk)
         version = expected_version(request, request.data)
@@ -93,11 +99,10 @@ class PairCloseView(APIView):
                                                            expected_version=version))
 
 
-class MentoringCountsView(APIView):
+class MentoringCountsView(ApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="mentoring_counts", responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="mentoring_counts", responses=MentoringCounts,
                    summary="Anonymous figures: active and closed pairs per network")
     def get(self, request):
-        query_params(serializers.Serializer, request)
         return Response({"results": selectors.mentoring_counts()})

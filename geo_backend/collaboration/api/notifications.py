@@ -1,19 +1,20 @@
 """API of a person's own notifications: the list (unread first if asked), marking read, and the e-mail setting."""
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import StrictSerializer, audience, validated
+from geo_backend.api.query import PageParameters
+from geo_backend.api.views import ApiView
 from geo_backend.organisations.access import require_signed_in
 
 from ..selectors import notifications as selectors
 from ..services import notifications as services
-from .common import QueryParams, paged_response, query_params
+from .common import paged_response
+from .serializers import MarkedOutput, NotificationPage, PreferenceOutput
 
 
-class NotificationParams(QueryParams):
+class NotificationParams(PageParameters):
     unread = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
@@ -26,10 +27,12 @@ class PreferenceInput(StrictSerializer):
     language = serializers.ChoiceField(choices=["fr", "en"], required=False)
 
 
-class NotificationListView(APIView):
-    @extend_schema(operation_id="notifications_list", parameters=[NotificationParams], responses=OpenApiTypes.OBJECT)
+class NotificationListView(ApiView):
+    query_serializer = NotificationParams
+
+    @extend_schema(operation_id="notifications_list", responses=NotificationPage)
     def get(self, request):
-        params = query_params(NotificationParams, request)
+        params = self.params
         who = audience(request)
         require_signed_in(who)
         queryset = selectors.notifications_of(who, unread=params["unread"])
@@ -38,8 +41,8 @@ class NotificationListView(APIView):
         return response
 
 
-class NotificationReadView(APIView):
-    @extend_schema(operation_id="notifications_read", request=ReadInput, responses=OpenApiTypes.OBJECT,
+class NotificationReadView(ApiView):
+    @extend_schema(operation_id="notifications_read", request=ReadInput, responses=MarkedOutput,
                    summary="Mark some (ids) or all of one's notifications read")
     def post(self, request):
         data = validated(ReadInput, request.data)
@@ -47,15 +50,15 @@ class NotificationReadView(APIView):
         return Response({"marked": marked, "unread": selectors.unread_count(audience(request))})
 
 
-class NotificationPreferenceView(APIView):
-    @extend_schema(operation_id="notifications_preferences", responses=OpenApiTypes.OBJECT)
+class NotificationPreferenceView(ApiView):
+    @extend_schema(operation_id="notifications_preferences", responses=PreferenceOutput)
     def get(self, request):
         who = audience(request)
         require_signed_in(who)
         return Response(selectors.preference_as_dict(who))
 
     @extend_schema(operation_id="notifications_preferences_update", request=PreferenceInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses=PreferenceOutput)
     def put(self, request):
         data = validated(PreferenceInput, request.data)
         services.notification_preference_set(audience=audience(request), **data)

@@ -1,13 +1,14 @@
 """API of partnerships: list and propose, read one (with its history for the two organisations), accept, decline,
 withdraw, end; the accepted ones as GeoJSON for maps. Thin views over services and selectors."""
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import StrictSerializer, audience, body_without_version, expected_version, validated
+from geo_backend.api.query import PageParameters, id_field
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.models import Organisation
 from geo_backend.regions.models import AdminUnit
@@ -17,13 +18,14 @@ from geo_backend.taxonomy.models import Theme
 from ..models import Partnership, PartnershipRole
 from ..selectors import partnerships as selectors
 from ..services import partnerships as services
-from .common import NoteInput, QueryParams, found_or_404, paged_response, query_params, versioned_response
+from .common import NoteInput, found_or_404, paged_response, versioned_response
+from .serializers import JsonFeatureCollection, PartnershipOutput, PartnershipPage
 
 GEOJSON = "application/geo+json"
 
 
-class PartnershipParams(QueryParams):
-    organisation = serializers.IntegerField(required=False, min_value=1)
+class PartnershipParams(PageParameters):
+    organisation = id_field(required=False)
     status = serializers.ChoiceField(choices=Partnership.Status.choices, required=False)
     theme = serializers.SlugField(required=False)
     area = serializers.CharField(required=False, max_length=20)
@@ -59,17 +61,20 @@ def partnership_response(request, partnership, status: int = 200):
                               selectors.partnership_as_dict(audience(request), partnership), status)
 
 
-class PartnershipListView(APIView):
-    @extend_schema(operation_id="partnerships_list", parameters=[PartnershipParams], responses=OpenApiTypes.OBJECT)
+class PartnershipListView(ApiView):
+    query_serializer = PartnershipParams
+
+    @extend_schema(operation_id="partnerships_list", responses=PartnershipPage)
     def get(self, request):
-        params = query_params(PartnershipParams, request)
+        params = self.params
         who = audience(request)
         queryset = selectors.partnerships_search(who, organisation=params.get("organisation"),
                                                  status=params.get("status"), theme=params.get("theme"),
                                                  area=params.get("area"))
         return paged_response(request, queryset, params, lambda p: selectors.partnership_as_dict(who, p))
 
-    @extend_schema(operation_id="partnerships_propose", request=PartnershipInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="partnerships_propose", request=PartnershipInput,
+                   responses={201: PartnershipOutput, **errors(409)})
     def post(self, request):
         data = validated(PartnershipInput, request.data)
         areas, themes = areas_and_themes(data)
@@ -79,8 +84,8 @@ class PartnershipListView(APIView):
         return partnership_response(request, partnership, status=201)
 
 
-class PartnershipDetailView(APIView):
-    @extend_schema(operation_id="partnerships_retrieve", responses=OpenApiTypes.OBJECT)
+class PartnershipDetailView(ApiView):
+    @extend_schema(operation_id="partnerships_retrieve", responses=PartnershipOutput)
     def get(self, request, pk):
         partnership = found_or_404(selectors.partnerships_visible(audience(request)), pk, "partnership_not_found",
                                    "Partenariat", "Partnership")
@@ -91,7 +96,7 @@ ACTIONS = {"accept": services.partnership_accept, "decline": services.partnershi
            "withdraw": services.partnership_withdraw, "end": services.partnership_end}
 
 
-class PartnershipActionView(APIView):
+class PartnershipActionView(ApiView):
     """POST …/accept/, …/decline/ (the partner organisation), …/withdraw/ (the proposer), …/end/ (either)."""
 
     action = ""
@@ -108,7 +113,7 @@ class PartnershipActionView(APIView):
 
 def partnership_action_view(action: str):
     return extend_schema_view(post=extend_schema(
-        operation_id=f"partnerships_{action}", request=NoteInput, responses=OpenApiTypes.OBJECT,
+        operation_id=f"partnerships_{action}", request=NoteInput, responses={200: PartnershipOutput, **errors(409)},
         parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)],
     ))(type(f"Partnership{action.title()}View", (PartnershipActionView,), {"action": action}))
 
@@ -119,11 +124,10 @@ PartnershipWithdrawView = partnership_action_view("withdraw")
 PartnershipEndView = partnership_action_view("end")
 
 
-class PartnershipMapView(APIView):
+class PartnershipMapView(ApiView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="partnerships_map", responses={(200, GEOJSON): OpenApiTypes.OBJECT},
+    @extend_schema(operation_id="partnerships_map", responses={(200, GEOJSON): JsonFeatureCollection},
                    summary="Accepted partnerships as GeoJSON: the union of each one's places")
     def get(self, request):
-        query_params(serializers.Serializer, request)  # no parameters
         return HttpResponse(selectors.partnerships_feature_collection(audience(request)), content_type=GEOJSON)

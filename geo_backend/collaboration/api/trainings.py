@@ -6,9 +6,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from geo_backend.api.helpers import StrictSerializer, audience, body_without_version, expected_version, validated
+from geo_backend.api.query import PageParameters, id_field
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError
 from geo_backend.organisations.access import require_signed_in
 from geo_backend.organisations.models import Organisation
@@ -18,15 +20,16 @@ from geo_backend.taxonomy.models import Theme
 from ..models import AgeBand, Dimension, Sex, Training
 from ..selectors import trainings as selectors
 from ..services import trainings as services
-from .common import QueryParams, found_or_404, paged_response, query_params, versioned_response
+from .common import found_or_404, paged_response, versioned_response
+from .serializers import JsonFeatureCollection, RegistrationOutput, TrainingOutput, TrainingPage
 
 GEOJSON = "application/geo+json"
 
 
-class TrainingParams(QueryParams):
+class TrainingParams(PageParameters):
     theme = serializers.SlugField(required=False)
-    network = serializers.IntegerField(required=False, min_value=1)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    network = id_field(required=False)
+    organisation = id_field(required=False)
     need = serializers.SlugField(required=False)
     start_from = serializers.DateField(required=False)
     start_to = serializers.DateField(required=False)
@@ -77,13 +80,16 @@ def training_response(request, training, status: int = 200) -> Response:
     return versioned_response("training", training, selectors.training_as_dict(audience(request), training), status)
 
 
-class TrainingListView(APIView):
+class TrainingListView(ApiView):
     permission_classes = [AllowAny]
+    query_serializer = TrainingParams
 
-    @extend_schema(operation_id="trainings_list", parameters=[TrainingParams], responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="trainings_list",
+                   responses={(200, "application/json"): TrainingPage, (200, GEOJSON): JsonFeatureCollection,
+                              (200, "text/calendar"): OpenApiTypes.BINARY},
                    summary="Trainings (JSON), their places (GeoJSON) or the calendar (iCalendar)")
     def get(self, request):
-        params = query_params(TrainingParams, request)
+        params = self.params
         who = audience(request)
         output = params.pop("format")
         queryset = selectors.training_search(who, **{k: v for k, v in params.items() if k not in ("limit", "offset")})
@@ -93,7 +99,7 @@ class TrainingListView(APIView):
             return ics_response(selectors.trainings_ical(queryset))
         return paged_response(request, queryset, params, lambda t: selectors.training_as_dict(who, t))
 
-    @extend_schema(operation_id="trainings_create", request=TrainingInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="trainings_create", request=TrainingInput, responses={201: TrainingOutput})
     def post(self, request):
         require_signed_in(audience(request))
         data = validated(TrainingInput, request.data)
@@ -108,13 +114,14 @@ def ics_response(body: bytes) -> HttpResponse:
     return response
 
 
-class TrainingDetailView(APIView):
-    @extend_schema(operation_id="trainings_retrieve", responses=OpenApiTypes.OBJECT)
+class TrainingDetailView(ApiView):
+    @extend_schema(operation_id="trainings_retrieve", responses=TrainingOutput)
     def get(self, request, pk):
         return training_response(request, found_or_404(selectors.trainings_visible(audience(request)), pk,
                                                        "training_not_found", "Formation", "Training"))
 
-    @extend_schema(operation_id="trainings_update", request=TrainingUpdateInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="trainings_update", request=TrainingUpdateInput,
+                   responses={200: TrainingOutput, **errors(409)})
     def patch(self, request, pk):
         training = found_or_404(selectors.trainings_visible(audience(request)), pk, "training_not_found",
                                 "Formation", "Training")
@@ -129,8 +136,9 @@ class TrainingDetailView(APIView):
         return training_response(request, training)
 
 
-class TrainingRegistrationView(APIView):
-    @extend_schema(operation_id="trainings_register", request=RegistrationInput, responses={201: OpenApiTypes.OBJECT})
+class TrainingRegistrationView(ApiView):
+    @extend_schema(operation_id="trainings_register", request=RegistrationInput,
+                   responses={201: RegistrationOutput, **errors(409)})
     def post(self, request, pk):
         training = found_or_404(selectors.trainings_visible(audience(request)), pk, "training_not_found",
                                 "Formation", "Training")
@@ -140,8 +148,9 @@ class TrainingRegistrationView(APIView):
                                   selectors.registration_as_dict(registration), 201)
 
 
-class RegistrationCancelView(APIView):
-    @extend_schema(operation_id="training_registrations_cancel", request=None, responses=OpenApiTypes.OBJECT)
+class RegistrationCancelView(ApiView):
+    @extend_schema(operation_id="training_registrations_cancel", request=None,
+                   responses={200: RegistrationOutput, **errors(409)})
     def post(self, request, pk):
         registration = found_or_404(selectors.registrations_visible(audience(request)), pk,
                                     "registration_not_found", "Inscription", "Registration")
@@ -150,9 +159,9 @@ class RegistrationCancelView(APIView):
         return versioned_response("trainingregistration", result, selectors.registration_as_dict(result))
 
 
-class RegistrationAttendanceView(APIView):
+class RegistrationAttendanceView(ApiView):
     @extend_schema(operation_id="training_registrations_attendance", request=AttendanceInput,
-                   responses=OpenApiTypes.OBJECT)
+                   responses={200: RegistrationOutput, **errors(409)})
     def put(self, request, pk):
         registration = found_or_404(selectors.registrations_visible(audience(request)), pk,
                                     "registration_not_found", "Inscription", "Registration")

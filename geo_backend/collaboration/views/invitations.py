@@ -1,4 +1,5 @@
 """Inviting a person to become an editor (administrators, a network's coordinators), and using the link."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -59,7 +60,9 @@ def accept(request, token):
             show_refusal(request, error)
         else:
             if not request.user.is_authenticated:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # The site's one backend (sign-in with lockouts): the session names it, and a backend missing
+                # from AUTHENTICATION_BACKENDS would leave the new editor signed out on the next request.
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, _("Bienvenue : vous modifiez maintenant les données de %(organisation)s.") % {
                 "organisation": invitation.organisation.name})
             return redirect("web:espace")
