@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from geo_backend.api.helpers import StrictSerializer
+from geo_backend.api.query import PageParameters, ThemeCodeField, id_field
 from geo_backend.organisations.models import Organisation, Visibility
 from geo_backend.regions.models import AdminUnit, Locality
 from geo_backend.taxonomy.models import Theme
@@ -165,13 +166,26 @@ class NewsCreateInput(NewsInput):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
 
 
-class DocumentFilterParams(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    theme = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    place = serializers.CharField(required=False, allow_blank=True, max_length=20)
+# --- Query parameters of the lists ----------------------------------------------------------------------------
+
+class LibraryListParameters(PageParameters):
+    organisation = id_field(required=False, help_text="Only what this organisation published.")
+
+
+class EventListParameters(LibraryListParameters):
+    upcoming = serializers.BooleanField(required=False, default=False,
+                                        help_text="Only events still to come, soonest first.")
+
+
+class DocumentListParameters(PageParameters):
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                              help_text="Mots cherchés (français, sans accents ni pluriels) / words searched.")
+    theme = ThemeCodeField(required=False, allow_blank=True)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=20,
+                                  help_text="P-code of a unit: documents about it or any unit inside it.")
     kind = serializers.ChoiceField(choices=Document.Kind.choices, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False, allow_blank=True)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    organisation = id_field(required=False, help_text="Publisher or co-publisher.")
 
 
 def split(data: dict, relation_names) -> tuple[dict, dict]:

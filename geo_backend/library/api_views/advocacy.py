@@ -1,18 +1,31 @@
 """API of campaigns, events (with recommendations) and news."""
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from geo_backend.api.helpers import audience, expected_version, page_links, page_params, validated
+from geo_backend.api.helpers import audience, expected_version, page_links, validated
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import NotFound
 
+from ..api_outputs import (
+    CampaignOutput,
+    CampaignPage,
+    CampaignPlaceCollection,
+    EventOutput,
+    EventPage,
+    EventPointCollection,
+    NewsOutput,
+    NewsPage,
+    RecommendationOutput,
+)
 from ..api_serializers import (
     CampaignCreateInput,
     CampaignInput,
     EventCreateInput,
     EventInput,
+    EventListParameters,
+    LibraryListParameters,
     NewsCreateInput,
     NewsInput,
     RecommendationInput,
@@ -24,19 +37,19 @@ from ..services import advocacy as services
 from .common import answer, plain_data, visible_or_404
 
 IF_MATCH = [OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)]
-PAGE = [OpenApiParameter("limit", int), OpenApiParameter("offset", int)]
+GEOJSON = "application/geo+json"
 
 
-def paged(request, queryset, shape):
-    limit, offset = page_params(request)
+def paged(request, params: dict, queryset, shape):
+    limit, offset = params["limit"], params["offset"]
     count = queryset.count()
     return Response({**page_links(request, count=count, limit=limit, offset=offset),
                      "results": [shape(record) for record in queryset[offset:offset + limit]]})
 
 
-def organisation_filter(request, queryset):
-    organisation = request.query_params.get("organisation", "")
-    return queryset.filter(organisation_id=int(organisation)) if organisation.isdigit() else queryset
+def organisation_filter(params: dict, queryset):
+    organisation = params.get("organisation")
+    return queryset.filter(organisation_id=organisation) if organisation else queryset
 
 
 # --- Campaigns ---------------------------------------------------------------------------------------------
@@ -49,15 +62,16 @@ def campaign_answer(request, campaign, status=200):
     return answer(selectors.campaign_as_dict(audience(request), campaign, detail=True), campaign, status)
 
 
-class CampaignListView(APIView):
-    @extend_schema(operation_id="campaigns_list", parameters=[OpenApiParameter("organisation", int), *PAGE],
-                   responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        queryset = organisation_filter(request, selectors.campaigns_visible(audience(request))).prefetch_related(
-            "themes", "places")
-        return paged(request, queryset, lambda c: selectors.campaign_as_dict(audience(request), c))
+class CampaignListView(ApiView):
+    query_serializer = LibraryListParameters
 
-    @extend_schema(operation_id="campaigns_create", request=CampaignCreateInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="campaigns_list", responses=CampaignPage)
+    def get(self, request):
+        queryset = organisation_filter(self.params, selectors.campaigns_visible(audience(request))).prefetch_related(
+            "themes", "places")
+        return paged(request, self.params, queryset, lambda c: selectors.campaign_as_dict(audience(request), c))
+
+    @extend_schema(operation_id="campaigns_create", request=CampaignCreateInput, responses={201: CampaignOutput})
     def post(self, request):
         data = validated(CampaignCreateInput, plain_data(request, drop=()))
         organisation = data.pop("organisation")
@@ -67,12 +81,12 @@ class CampaignListView(APIView):
         return campaign_answer(request, campaign, status=201)
 
 
-class CampaignDetailView(APIView):
-    @extend_schema(operation_id="campaigns_retrieve", responses=OpenApiTypes.OBJECT)
+class CampaignDetailView(ApiView):
+    @extend_schema(operation_id="campaigns_retrieve", responses=CampaignOutput)
     def get(self, request, pk):
         return campaign_answer(request, visible_campaign(request, pk))
 
-    @extend_schema(operation_id="campaigns_update", request=CampaignInput, responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="campaigns_update", request=CampaignInput, responses=CampaignOutput,
                    parameters=IF_MATCH)
     def patch(self, request, pk):
         campaign = visible_campaign(request, pk)
@@ -90,13 +104,13 @@ class CampaignDetailView(APIView):
         return Response(status=204)
 
 
-class CampaignPlacesView(APIView):
+class CampaignPlacesView(ApiView):
     """The campaign's places as GeoJSON, for its map."""
 
-    @extend_schema(operation_id="campaigns_places", responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="campaigns_places", responses={(200, GEOJSON): CampaignPlaceCollection})
     def get(self, request, pk):
         return HttpResponse(selectors.campaign_places_geojson(visible_campaign(request, pk)),
-                            content_type="application/geo+json")
+                            content_type=GEOJSON)
 
 
 # --- Events and recommendations ----------------------------------------------------------------------------
@@ -109,20 +123,18 @@ def event_answer(request, event, status=200):
     return answer(selectors.event_as_dict(audience(request), event, detail=True), event, status)
 
 
-class EventListView(APIView):
-    @extend_schema(operation_id="events_list", parameters=[
-        OpenApiParameter("organisation", int), OpenApiParameter("upcoming", bool), *PAGE],
-        responses=OpenApiTypes.OBJECT)
+class EventListView(ApiView):
+    query_serializer = EventListParameters
+
+    @extend_schema(operation_id="events_list", responses=EventPage)
     def get(self, request):
         who = audience(request)
-        queryset = organisation_filter(request, selectors.events_visible(who))
-        if request.query_params.get("upcoming") in ("1", "true"):
-            from django.utils import timezone
-
+        queryset = organisation_filter(self.params, selectors.events_visible(who))
+        if self.params["upcoming"]:
             queryset = queryset.filter(starts_at__gte=timezone.now()).order_by("starts_at")
-        return paged(request, queryset, lambda e: selectors.event_as_dict(who, e))
+        return paged(request, self.params, queryset, lambda e: selectors.event_as_dict(who, e))
 
-    @extend_schema(operation_id="events_create", request=EventCreateInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="events_create", request=EventCreateInput, responses={201: EventOutput})
     def post(self, request):
         data = validated(EventCreateInput, plain_data(request, drop=()))
         organisation, recommendations = data.pop("organisation"), data.pop("recommendations", [])
@@ -132,20 +144,20 @@ class EventListView(APIView):
         return event_answer(request, event, status=201)
 
 
-class EventMapView(APIView):
+class EventMapView(ApiView):
     """Upcoming events as GeoJSON points, for the home page's map."""
 
-    @extend_schema(operation_id="events_map", responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="events_map", responses={(200, GEOJSON): EventPointCollection})
     def get(self, request):
-        return HttpResponse(selectors.events_upcoming_geojson(audience(request)), content_type="application/geo+json")
+        return HttpResponse(selectors.events_upcoming_geojson(audience(request)), content_type=GEOJSON)
 
 
-class EventDetailView(APIView):
-    @extend_schema(operation_id="events_retrieve", responses=OpenApiTypes.OBJECT)
+class EventDetailView(ApiView):
+    @extend_schema(operation_id="events_retrieve", responses=EventOutput)
     def get(self, request, pk):
         return event_answer(request, visible_event(request, pk))
 
-    @extend_schema(operation_id="events_update", request=EventInput, responses=OpenApiTypes.OBJECT,
+    @extend_schema(operation_id="events_update", request=EventInput, responses=EventOutput,
                    parameters=IF_MATCH)
     def patch(self, request, pk):
         event = visible_event(request, pk)
@@ -162,11 +174,11 @@ class EventDetailView(APIView):
         return Response(status=204)
 
 
-class RecommendationListView(APIView):
+class RecommendationListView(ApiView):
     """POST a recommendation to an event."""
 
     @extend_schema(operation_id="events_recommendations_create", request=RecommendationInput,
-                   responses={201: OpenApiTypes.OBJECT})
+                   responses={201: RecommendationOutput})
     def post(self, request, pk):
         event = visible_event(request, pk)
         fields = validated(RecommendationInput, plain_data(request, drop=()))
@@ -182,8 +194,8 @@ def visible_recommendation(request, pk) -> Recommendation:
     return found
 
 
-class RecommendationDetailView(APIView):
-    @extend_schema(operation_id="recommendations_update", request=RecommendationInput, responses=OpenApiTypes.OBJECT,
+class RecommendationDetailView(ApiView):
+    @extend_schema(operation_id="recommendations_update", request=RecommendationInput, responses=RecommendationOutput,
                    parameters=IF_MATCH)
     def patch(self, request, pk):
         recommendation = visible_recommendation(request, pk)
@@ -206,14 +218,15 @@ def visible_news(request, pk):
     return visible_or_404(request, selectors.news_visible, pk, "news_not_found", "Actualité", "News item")
 
 
-class NewsListView(APIView):
-    @extend_schema(operation_id="news_list", parameters=[OpenApiParameter("organisation", int), *PAGE],
-                   responses=OpenApiTypes.OBJECT)
+class NewsListView(ApiView):
+    query_serializer = LibraryListParameters
+
+    @extend_schema(operation_id="news_list", responses=NewsPage)
     def get(self, request):
-        return paged(request, organisation_filter(request, selectors.news_visible(audience(request))),
+        return paged(request, self.params, organisation_filter(self.params, selectors.news_visible(audience(request))),
                      selectors.news_as_dict)
 
-    @extend_schema(operation_id="news_create", request=NewsCreateInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="news_create", request=NewsCreateInput, responses={201: NewsOutput})
     def post(self, request):
         data = validated(NewsCreateInput, plain_data(request, drop=()))
         organisation = data.pop("organisation")
@@ -221,13 +234,13 @@ class NewsListView(APIView):
         return answer(selectors.news_as_dict(news), news, status=201)
 
 
-class NewsDetailView(APIView):
-    @extend_schema(operation_id="news_retrieve", responses=OpenApiTypes.OBJECT)
+class NewsDetailView(ApiView):
+    @extend_schema(operation_id="news_retrieve", responses=NewsOutput)
     def get(self, request, pk):
         news = visible_news(request, pk)
         return answer(selectors.news_as_dict(news), news)
 
-    @extend_schema(operation_id="news_update", request=NewsInput, responses=OpenApiTypes.OBJECT, parameters=IF_MATCH)
+    @extend_schema(operation_id="news_update", request=NewsInput, responses=NewsOutput, parameters=IF_MATCH)
     def patch(self, request, pk):
         news = visible_news(request, pk)
         version = expected_version(request, request.data)

@@ -1,21 +1,21 @@
 """API of documents and their files."""
 from django.db.models import Count, Window
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from geo_backend.api.helpers import audience, expected_version, page_links, page_params, validated
+from geo_backend.api.helpers import audience, expected_version, page_links, validated
+from geo_backend.api.schema import errors
+from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError, NotFound
 from geo_backend.common.locking import StaleVersion
 
+from ..api_outputs import DocumentOutput, DocumentPage, FileOutput
 from ..api_serializers import (
     DocumentCreateInput,
     DocumentFileCreateInput,
     DocumentFileInput,
-    DocumentFilterParams,
     DocumentInput,
+    DocumentListParameters,
     split,
 )
 from ..models import DocumentFile
@@ -24,20 +24,13 @@ from ..services import documents as services
 from ..services.documents import DOCUMENT_RELATIONS, Upload
 from .common import answer, plain_data, visible_or_404
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
-SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description="Mots cherchés (français, sans accents ni pluriels) / words"),
-    OpenApiParameter("theme", str), OpenApiParameter("place", str, description="P-code"),
-    OpenApiParameter("kind", str), OpenApiParameter("language", str), OpenApiParameter("organisation", int),
-    OpenApiParameter("limit", int), OpenApiParameter("offset", int),
-]
+IF_MATCH = [OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)]
 
 
-def document_filters(request) -> selectors.DocumentFilters:
-    params = DocumentFilterParams(data=request.query_params)
-    if not params.is_valid():
-        raise DomainError("invalid_parameters", "Filtres invalides.", "Invalid filters.", details=params.errors)
-    return selectors.DocumentFilters(**{k: v for k, v in params.validated_data.items() if v not in ("", None)})
+def document_filters(params: dict) -> selectors.DocumentFilters:
+    """The selector's filters from validated DocumentListParameters (paging left out, empty values ignored)."""
+    names = set(DocumentListParameters().fields) - {"limit", "offset"}
+    return selectors.DocumentFilters(**{k: v for k, v in params.items() if k in names and v not in ("", None)})
 
 
 def visible_document(request, pk):
@@ -49,20 +42,21 @@ def document_answer(request, document, status=200):
     return answer(selectors.document_detail(audience(request), document), document, status)
 
 
-class DocumentListView(APIView):
-    parser_classes = PARSERS
+class DocumentListView(ApiView):
+    query_serializer = DocumentListParameters
 
-    @extend_schema(operation_id="documents_list", parameters=SEARCH_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="documents_list", responses=DocumentPage)
     def get(self, request):
-        limit, offset = page_params(request)
-        queryset = selectors.document_search(audience(request), document_filters(request))
+        limit, offset = self.params["limit"], self.params["offset"]
+        queryset = selectors.document_search(audience(request), document_filters(self.params))
         # The total comes with the page (a window count): one scan of the matches instead of two.
         page = list(selectors.with_list_relations(queryset.annotate(total=Window(Count("id"))))[offset:offset + limit])
         count = page[0].total if page else queryset.count()
         return Response({**page_links(request, count=count, limit=limit, offset=offset),
                          "results": [selectors.document_summary(d) for d in page]})
 
-    @extend_schema(operation_id="documents_create", request=DocumentCreateInput, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="documents_create", request=DocumentCreateInput,
+                   responses={201: DocumentOutput, **errors(415)})
     def post(self, request):
         data = validated(DocumentCreateInput, plain_data(request, drop=()))
         organisation = data.pop("organisation")
@@ -78,13 +72,13 @@ class DocumentListView(APIView):
         return document_answer(request, document, status=201)
 
 
-class DocumentDetailView(APIView):
-    @extend_schema(operation_id="documents_retrieve", responses=OpenApiTypes.OBJECT)
+class DocumentDetailView(ApiView):
+    @extend_schema(operation_id="documents_retrieve", responses=DocumentOutput)
     def get(self, request, pk):
         return document_answer(request, visible_document(request, pk))
 
-    @extend_schema(operation_id="documents_update", request=DocumentInput, responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="documents_update", request=DocumentInput, responses=DocumentOutput,
+                   parameters=IF_MATCH)
     def patch(self, request, pk):
         document = visible_document(request, pk)
         version = expected_version(request, request.data)
@@ -98,7 +92,7 @@ class DocumentDetailView(APIView):
         return document_answer(request, document)
 
     @extend_schema(operation_id="documents_delete", responses={204: None},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+                   parameters=IF_MATCH)
     def delete(self, request, pk):
         document = visible_document(request, pk)
         services.document_delete(audience=audience(request), document=document,
@@ -106,13 +100,11 @@ class DocumentDetailView(APIView):
         return Response(status=204)
 
 
-class DocumentFileListView(APIView):
+class DocumentFileListView(ApiView):
     """POST a file (multipart: file, label, transcript) to a document."""
 
-    parser_classes = [MultiPartParser, FormParser]
-
     @extend_schema(operation_id="documents_files_create", request=DocumentFileCreateInput,
-                   responses={201: OpenApiTypes.OBJECT})
+                   responses={201: FileOutput, **errors(415)})
     def post(self, request, pk):
         document = visible_document(request, pk)
         data = validated(DocumentFileCreateInput, plain_data(request, drop=()))
@@ -129,14 +121,14 @@ def visible_file(request, pk) -> DocumentFile:
     return found
 
 
-class DocumentFileDetailView(APIView):
-    @extend_schema(operation_id="document_files_retrieve", responses=OpenApiTypes.OBJECT)
+class DocumentFileDetailView(ApiView):
+    @extend_schema(operation_id="document_files_retrieve", responses=FileOutput)
     def get(self, request, pk):
         document_file = visible_file(request, pk)
         return answer(selectors.file_as_dict(document_file), document_file)
 
-    @extend_schema(operation_id="document_files_update", request=DocumentFileInput, responses=OpenApiTypes.OBJECT,
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+    @extend_schema(operation_id="document_files_update", request=DocumentFileInput, responses=FileOutput,
+                   parameters=IF_MATCH)
     def patch(self, request, pk):
         document_file = visible_file(request, pk)
         version = expected_version(request, request.data)
@@ -146,7 +138,7 @@ class DocumentFileDetailView(APIView):
         return answer(selectors.file_as_dict(document_file), document_file)
 
     @extend_schema(operation_id="document_files_delete", responses={204: None},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER)])
+                   parameters=IF_MATCH)
     def delete(self, request, pk):
         document_file = visible_file(request, pk)
         services.document_file_delete(audience=audience(request), document_file=document_file,
