@@ -275,7 +275,8 @@ class ZoneTileView(ApiView):
         digest = selectors.zone_tile_digest(who, filters, z=z, x=x, y=y)
         # The audience is part of the tag, so one person's tile never validates another's cached copy.
         tag = f'"zones-{"public" if who.is_visitor else f"u{who.user_id}"}-{digest}"'
-        if tag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        # Compared weakly: GZipMiddleware sends the tag as W/"…", and the browser sends that back.
+        if tag in [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
         else:
             response = HttpResponse(selectors.zone_tile(who, filters, z=z, x=x, y=y), content_type=MVT)

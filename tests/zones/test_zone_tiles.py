@@ -6,6 +6,7 @@ import mapbox_vector_tile
 import pytest
 from shapely.geometry import shape
 
+from geo_backend.zones import selectors
 from geo_backend.zones import services as zone_services
 from geo_backend.zones.models import Intervention
 from tests import factories
@@ -114,6 +115,14 @@ def test_a_visitors_tile_is_public_and_revalidates_by_etag(client, world):
     assert {"Cookie", "Authorization"} <= {v.strip() for v in first["Vary"].split(",")}
     again = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
+
+
+def test_a_tile_the_browser_already_has_is_not_built_again(client, world, monkeypatch):
+    tag = client.get(URL)["ETag"]
+    monkeypatch.setattr(selectors, "zone_tile", lambda *args, **kwargs: pytest.fail("the tile was built again"))
+    # A compressed answer's tag comes back weak (W/"…", from GZipMiddleware): the same tile all the same.
+    for sent in (tag, "W/" + tag, f'"other", W/{tag}'):
+        assert client.get(URL, HTTP_IF_NONE_MATCH=sent).status_code == 304, sent
 
 
 def test_a_signed_in_tile_is_private_and_tagged_apart_from_the_public_one(client, world):
