@@ -380,13 +380,9 @@ OVERLAPS = RecentCache(size=32, seconds=300)
 def _partnerships_stamp() -> tuple:
     """Changes whenever a partnership is accepted or ended, so that a cached overlap report never shows a stale
     "coordinated" column."""
-    from django.db.models import Count, Max
+    from geo_backend.collaboration.selectors.partnerships import partnerships_stamp
 
-    from geo_backend.collaboration.models import Partnership
-
-    found = Partnership.objects.filter(status__in=["accepted", "ended"]).aggregate(n=Count("id"),
-                                                                                   last=Max("updated_at"))
-    return found["n"], found["last"]
+    return partnerships_stamp()
 
 
 def _overlap_report(audience, filters: Filters, edition_slug: str | None) -> dict:
@@ -465,7 +461,7 @@ def _partnership_proposal_url(audience, first: dict, second: dict, themes: list[
     from geo_backend.organisations.access import can_propose_partnership
 
     ids = [first["organisation"]["id"], second["organisation"]["id"]]
-    mine = [i for i in ids if can_propose_partnership(audience, proposer_id=i) and i in audience.editor_of]
+    mine = [i for i in ids if can_propose_partnership(audience, proposer_id=i)]
     if not mine:
         return ""
     proposer = mine[0]

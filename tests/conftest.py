@@ -22,3 +22,12 @@ def mali(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("bootstrap", "--no-demo", verbosity=0)
         return Edition.objects.get(slug="cod-ab-2015")
+
+
+def apps_but_the_reference_data() -> list[str]:
+    """available_apps for a transactional test: every installed app but the reference data (boundaries, population,
+    localities, taxonomy), so that the flush after the test keeps what the session loaded once (`mali`) for the
+    tests that run after it."""
+    from django.conf import settings
+
+    return [app for app in settings.INSTALLED_APPS if app not in ("geo_backend.regions", "geo_backend.taxonomy")]

@@ -7,8 +7,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
+from tests.conftest import apps_but_the_reference_data
 
-@pytest.mark.django_db(transaction=True)
+
+# The flush after it is limited to these apps: the session's reference data stays (see tests/web/test_sign_in.py).
+@pytest.mark.django_db(transaction=True, available_apps=apps_but_the_reference_data())
 def test_a_connection_first_used_inside_a_history_context_is_clean_after_it():
     person = User.objects.create_user("wrapper-order")
     outcome = {}

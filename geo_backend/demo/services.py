@@ -19,6 +19,7 @@ from django.utils import timezone
 from geo_backend.analytics.services import coverage_atoms_refresh
 from geo_backend.collaboration.demo import collaboration_demo_delete, collaboration_demo_seed
 from geo_backend.common.errors import DomainError
+from geo_backend.library.demo import library_demo_delete, library_demo_seed
 from geo_backend.organisations.models import Membership, Organisation
 from geo_backend.regions.models import AdminUnit, Edition, Locality, Population
 from geo_backend.taxonomy.models import Funder
@@ -65,7 +66,8 @@ def check_can_seed() -> Edition:
 
 def _delete_demo_rows() -> tuple[dict[str, int], set[int]]:
     """Deletes every demo record and account; returns the counts and the communes the deleted zones covered."""
-    collaboration_demo_delete()  # it points at the demo organisations deleted below
+    collaboration_demo_delete()  # these point at the demo organisations deleted below
+    library_demo_delete()
     interventions = Intervention.objects.filter(Q(is_demo=True) | Q(organisation__is_demo=True))
     # Interventions, then zones: the lock order of zone writes (zones/services.py); a concurrent edit cannot deadlock.
     list(interventions.select_for_update(of=("self",)).order_by("id").values_list("id", flat=True))
@@ -97,7 +99,7 @@ def demo_delete() -> dict[str, int]:
 
 
 def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, today: date | None = None,
-              reset: bool = False, progress: Progress = _silent) -> DemoPlan:
+              reset: bool = False, extras: bool = True, progress: Progress = _silent) -> DemoPlan:
     """Seeds the demo data and accounts in one transaction, saying each step to progress().
 
     Refuses when demo data is present, unless reset: then the old demo is deleted in the same transaction, so a
@@ -132,8 +134,15 @@ def demo_seed(*, seed: int = 42, organisations: int = 24, zones: int = 120, toda
         atoms = coverage_atoms_refresh(touched, progress=lambda done, total, written: progress(
             f"atomes de couverture : {done}/{total} communes ({written} atomes)"))
         progress(f"atomes de couverture : {len(touched)} communes recalculées ({atoms} atomes)")
+        if not extras:  # the map's demo only (the writer's tests, the benchmarks' sizes)
+            return plan
         # Partnerships, trainings, mentoring and assessments over the zones demo (they read its overlaps).
         if collaboration_demo_seed(seed=seed, today=today):
             progress("collaboration : partenariats, formations, mentorat, auto-évaluations, compte demo-partenaire")
+        # The library's fictitious documents (a generated PDF and a synthetic voice), campaigns and events.
+        library = library_demo_seed(
+            list(Organisation.objects.filter(is_demo=True, status="active").order_by("id")),
+            admin_user=get_user_model().objects.get(username="demo-admin"))
+        progress("bibliothèque : " + ", ".join(f"{key} {value}" for key, value in library.items()))
     logger.info("demo seeded in %.1f s: %s zones", time.perf_counter() - started, len(plan.zones))
     return plan

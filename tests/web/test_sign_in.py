@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import factories
+from tests.conftest import apps_but_the_reference_data
 
 PASSWORD = "pw-test-1234"
 SITE_LOGIN = "/comptes/connexion/"
@@ -116,7 +117,9 @@ def test_usernames_are_stored_in_their_nfkc_form_however_the_account_is_created(
     assert User.objects.create_user("ｋａｄｉ", password=PASSWORD).username == "kadi"
 
 
-@pytest.mark.django_db(transaction=True)
+# The flush after a transactional test is limited to these apps, so the reference data and the taxonomy loaded once
+# for the session stay for the tests that run after it (tests/zones/test_concurrency.py reads them).
+@pytest.mark.django_db(transaction=True, available_apps=apps_but_the_reference_data())
 @pytest.mark.parametrize("path", [SITE_LOGIN, TOKEN])
 def test_concurrent_wrong_tries_evaluate_at_most_the_limit(monkeypatch, path):
     User.objects.create_user("amina", password=PASSWORD)

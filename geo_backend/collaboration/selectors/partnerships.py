@@ -118,3 +118,12 @@ def partnerships_feature_collection(audience: Audience) -> str:
         (features,) = cursor.fetchone()
     return json.dumps({"type": "FeatureCollection", "features": features if isinstance(features, list)
                        else json.loads(features)})
+
+
+def partnerships_stamp() -> tuple:
+    """(count, last change) of the partnerships that make overlaps coordinated or no longer: a cache key part."""
+    from django.db.models import Count, Max
+
+    found = Partnership.objects.filter(status__in=["accepted", "ended"]).aggregate(n=Count("id"),
+                                                                                   last=Max("updated_at"))
+    return found["n"], found["last"]

@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--organisations", type=int, default=24,
                             help="Number of organisations (plus about one network per six).")
         parser.add_argument("--zones", type=int, default=120, help="Total number of zones (1 to 3 per intervention).")
+        parser.add_argument("--zones-only", action="store_true",
+                            help="Only the map's demo (organisations, networks, interventions, zones): no library and "
+                                 "no collaboration demo.")
         parser.add_argument("--reset", action="store_true",
                             help="Delete every demo record and the demo accounts, then seed again.")
 
@@ -36,7 +39,8 @@ class Command(BaseCommand):
                 return
             self.say(f"Données de démonstration : graine {seed}, {organisations} organisations, {zones} zones")
             # Delete and reseed together: a seed that fails leaves the previous demo in place.
-            services.demo_seed(seed=seed, organisations=organisations, zones=zones, reset=reset, progress=progress)
+            services.demo_seed(seed=seed, organisations=organisations, zones=zones, reset=reset,
+                               extras=not options["zones_only"], progress=progress)
         except DomainError as error:
             raise CommandError(f"{error.message_fr} / {error.message_en}") from error
         elapsed = time.perf_counter() - started
