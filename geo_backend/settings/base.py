@@ -351,4 +351,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "DocumentKindEnum": "geo_backend.library.models.Document.Kind",
     "EventKindEnum": "geo_backend.library.models.Event.Kind",
     "DocumentFileKindEnum": "geo_backend.library.models.DocumentFile.Kind",
+    # The library's document languages and recommendation states beside other fields named "language"/"status".
+    "DocumentLanguageEnum": "geo_backend.library.models.Language",
+    "RecommendationStatusEnum": "geo_backend.library.models.Recommendation.Status",
+    "MessageLanguageEnum": ["fr", "en"],  # the language a person reads messages in (collaboration)
 })
