@@ -5,8 +5,8 @@ filters: a view reads it when it is built, and the browser rewrites it on every 
 mirrors state.to_query), so the address always reopens the same view.
 
 Who is asking and in which language come from the site's own cookies (Django's session and language cookie), read
-in data.py. Light on the wire: plotly.js and Dash's assets are served locally, fingerprinted and cached for a year;
-map geometries are served once at a fingerprinted address that Plotly fetches and the browser caches; a filter
+in data/audience.py. Light on the wire: plotly.js and Dash's assets are served locally, fingerprinted and cached for a
+year; map geometries are served once at a fingerprinted address that Plotly fetches and the browser caches; a filter
 change answers with the measured values only (a dash.Patch) and one page of the table; JSON, scripts and
 geometries are gzip-compressed here, since Django's middleware does not see the dashboard's requests.
 """

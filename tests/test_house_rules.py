@@ -66,4 +66,60 @@ def test_pages_dashboard_and_exports_hold_no_permission_or_visibility_rule(path)
 def test_the_pages_and_the_dashboard_are_all_checked():
     names = {str(p.relative_to(ROOT)) for p in presentation_modules()}
     assert {"geo_backend/web/views/espace.py", "geo_backend/web/views/pages.py", "geo_backend/web/context.py",
-            "dashboards/data.py", "dashboards/exports.py", "dashboards/pages/couverture.py"} <= names
+            "dashboards/data/__init__.py", "dashboards/data/audience.py", "dashboards/data/layers.py",
+            "dashboards/data/measures.py", "dashboards/data/options.py", "dashboards/exports.py",
+            "dashboards/pages/couverture.py"} <= names
+
+
+# --- The dashboard's one door to geo_backend ---------------------------------------------------------------------
+DASHBOARD = ROOT / "dashboards"
+DATA_PACKAGE = DASHBOARD / "data"
+
+
+def geo_backend_imports(source: str) -> list[str]:
+    """What of geo_backend this module imports (at any depth: in functions too), as "line: dotted name" strings."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [f"{node.lineno}: {module}" for module in modules if module.split(".")[0] == "geo_backend"]
+    return found
+
+
+def model_reads(source: str) -> list[str]:
+    """Where this module reads models itself: an import of a geo_backend models module, or a manager (.objects)."""
+    found = [entry for entry in geo_backend_imports(source)
+             if "models" in entry.split(": ", 1)[1].split(".")]
+    found += [f"{node.lineno}: .objects" for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.Attribute) and node.attr == "objects"]
+    return found
+
+
+def test_the_door_finders_find_what_they_look_for():
+    source = (
+        "import geo_backend.zones.selectors\n"
+        "from geo_backend.taxonomy.models import Theme\n"
+        "from .state import Filters\n"
+        "def f():\n"
+        "    from geo_backend.organisations import models\n"
+        "    return Theme.objects.all()\n"
+    )
+    assert geo_backend_imports(source) == ["1: geo_backend.zones.selectors", "2: geo_backend.taxonomy.models.Theme",
+                                           "5: geo_backend.organisations.models"]
+    assert sorted(model_reads(source)) == ["2: geo_backend.taxonomy.models.Theme",
+                                           "5: geo_backend.organisations.models", "6: .objects"]
+
+
+@pytest.mark.parametrize("path", sorted(p for p in DASHBOARD.rglob("*.py") if DATA_PACKAGE not in p.parents),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_data_package_of_the_dashboard_imports_geo_backend(path):
+    assert geo_backend_imports(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", sorted(DATA_PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_dashboard_data_package_reads_no_model_itself(path):
+    assert model_reads(path.read_text(encoding="utf-8")) == []

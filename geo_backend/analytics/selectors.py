@@ -13,6 +13,7 @@ from django.db import connection
 from geo_backend.collaboration.selectors.partnerships import ACCEPTED_PARTNERSHIP_COVERAGE_SQL
 from geo_backend.organisations.access import Audience, precise_geometry_sql
 from geo_backend.regions.models import Edition
+from geo_backend.zones.models import Intervention
 from geo_backend.zones.selectors import InterventionFilters, interventions_visible
 
 POPULATION_YEAR = 2017
@@ -328,3 +329,30 @@ def _brief(intervention) -> dict:
     return {"id": intervention.id, "title": intervention.title,
             "organisation": {"id": intervention.organisation_id, "name": intervention.organisation.name},
             "start_date": intervention.start_date, "end_date": intervention.end_date}
+
+
+# --- Facts about the selected interventions ---------------------------------------------------------------------
+# The callers pass the intervention ids that selected_zones chose for an audience: these facts follow its rule.
+
+
+def any_demo(intervention_ids) -> bool:
+    """Whether any of these interventions is demo data (then the dashboard says so)."""
+    return bool(intervention_ids) and Intervention.objects.filter(id__in=intervention_ids, is_demo=True).exists()
+
+
+def intervention_themes(intervention_ids) -> list[tuple]:
+    """(intervention, organisation, theme code, parent theme code or None) of these interventions; an intervention
+    without a theme comes once with None codes."""
+    return list(Intervention.objects.filter(id__in=intervention_ids).order_by()
+                .values_list("id", "organisation_id", "themes__code", "themes__parent__code"))
+
+
+def intervention_funders(intervention_ids) -> list[tuple]:
+    """(intervention, funder id or None) of these interventions."""
+    return list(Intervention.objects.filter(id__in=intervention_ids).order_by().values_list("id", "funders__id"))
+
+
+def intervention_funder_markers(intervention_ids) -> list[tuple]:
+    """(intervention, funder id or None, OECD gender marker or None) of these interventions."""
+    return list(Intervention.objects.filter(id__in=intervention_ids).order_by()
+                .values_list("id", "funders__id", "gender_marker"))

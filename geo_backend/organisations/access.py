@@ -313,6 +313,13 @@ def can_propose_partnership(audience: Audience, *, proposer_id: int) -> bool:
     return not audience.is_visitor and (audience.is_admin or proposer_id in audience.editor_of)
 
 
+def partnership_proposers_among(audience: Audience, organisation_ids: list[int]) -> list[int]:
+    """Of these organisations, those this person edits and may propose a partnership for, in the same order (the
+    dashboard prefills a proposal for them; an administrator who edits neither gets none)."""
+    return [pk for pk in organisation_ids
+            if can_propose_partnership(audience, proposer_id=pk) and pk in audience.editor_of]
+
+
 def require_partnership_proposer(audience: Audience, *, proposer_id: int) -> None:
     _refuse_unless(can_propose_partnership(audience, proposer_id=proposer_id), audience,
                    "Vous ne pouvez proposer un partenariat qu'au nom de votre organisation.",

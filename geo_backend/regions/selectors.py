@@ -31,6 +31,11 @@ def edition_list_with_counts() -> list[dict]:
     ]
 
 
+def edition_by_id(pk: int) -> Edition:
+    """The edition with this id (callers that keep only ids, such as per-process caches, come back with one)."""
+    return Edition.objects.get(pk=pk)
+
+
 def edition_resolve(slug: str | None) -> Edition:
     """The edition named by slug, or the default edition."""
     edition = Edition.objects.filter(slug=slug).first() if slug else Edition.objects.filter(is_default=True).first()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from geo_backend.organisations.models import Organisation
 from geo_backend.organisations.selectors import networks_listed
 from geo_backend.regions.models import AdminUnit, Edition
-from geo_backend.taxonomy.models import Theme
+from geo_backend.taxonomy.selectors import theme_domains
 
 # One colour per theme domain on the map, distinguishable for common colour-vision deficiencies.
 DOMAIN_COLOURS = ["#7a1f5c", "#1f77b4", "#d95f02", "#1b9e77", "#6a3d9a", "#b15928", "#e7298a", "#4d4d4d"]
@@ -22,7 +22,7 @@ def site(request):
 
 def map_vocabulary(request) -> dict:
     """Themes (with colours), networks and regions for the map's filters, in the active language."""
-    domains = list(Theme.objects.filter(parent=None, is_active=True).order_by("position"))
+    domains = theme_domains()
     return {
         "themes": [{"code": t.code, "label": t.label, "colour": DOMAIN_COLOURS[i % len(DOMAIN_COLOURS)],
                     "children": [c.code for c in t.children.all()]} for i, t in enumerate(domains)],

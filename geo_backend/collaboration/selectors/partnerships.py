@@ -3,7 +3,7 @@ messages, history) belongs to the two organisations."""
 import json
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from geo_backend.organisations.access import Audience, partnership_parties_q, visible_partnerships_q
 from geo_backend.regions.selectors import WEB_PRECISION
@@ -28,6 +28,14 @@ ACCEPTED_PARTNERSHIP_COVERAGE_SQL = """
   WHERE p.status = 'accepted'
     AND (c.id = area.id OR c.parent_id = area.id OR cercle.parent_id = area.id)
 """
+
+
+def partnerships_stamp() -> tuple:
+    """(number, last change) of the accepted and ended partnerships: changes whenever one is accepted or ended, so
+    that a cached overlap report (dashboard) never shows a stale "coordinated" column."""
+    found = Partnership.objects.filter(status__in=["accepted", "ended"]).aggregate(n=Count("id"),
+                                                                                   last=Max("updated_at"))
+    return found["n"], found["last"]
 
 
 def partnerships_visible(audience: Audience) -> QuerySet:
@@ -118,12 +126,3 @@ def partnerships_feature_collection(audience: Audience) -> str:
         (features,) = cursor.fetchone()
     return json.dumps({"type": "FeatureCollection", "features": features if isinstance(features, list)
                        else json.loads(features)})
-
-
-def partnerships_stamp() -> tuple:
-    """(count, last change) of the partnerships that make overlaps coordinated or no longer: a cache key part."""
-    from django.db.models import Count, Max
-
-    found = Partnership.objects.filter(status__in=["accepted", "ended"]).aggregate(n=Count("id"),
-                                                                                   last=Max("updated_at"))
-    return found["n"], found["last"]
