@@ -26,7 +26,13 @@
       set(group, "role", "radiogroup");
       if (filterName(group)) set(group, "aria-label", filterName(group));
     });
-    root.querySelectorAll(".dash-radioitems [role=option]").forEach(function (option) {
+    // Check lists (the overlaps' "only uncoordinated" filter): a group of native checkboxes, not a listbox.
+    root.querySelectorAll(".dash-checklist[role=listbox]").forEach(function (group) {
+      set(group, "role", "group");
+      var label = group.getAttribute("aria-label") || filterName(group) || group.textContent.trim();
+      if (label) set(group, "aria-label", label);
+    });
+    root.querySelectorAll(".dash-radioitems [role=option], .dash-checklist [role=option]").forEach(function (option) {
       option.removeAttribute("role");
       option.removeAttribute("aria-selected");
     });
