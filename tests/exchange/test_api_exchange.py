@@ -184,16 +184,3 @@ def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
-def test_zone_vector_tiles_hold_what_the_person_may_see(published):
-    x, y = _tile_of(-6.25, 13.45, 7)  # over Ségou: the public, coarse and restricted zones
-    visitor = factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf")
-    assert visitor.status_code == 200 and visitor["Content-Type"] == "application/vnd.mapbox-vector-tile"
-    assert b"Publique" in visitor.content and b"Approximative" in visitor.content
-    assert b"Restreinte" not in visitor.content and b"Brouillon" not in visitor.content
-    assert b"communes" in visitor.content  # the coarse zone is drawn as its communes
-    admin = factories.api_client(factories.user(superuser=True)).get(f"/tiles/zones/7/{x}/{y}.pbf")
-    assert b"Restreinte" in admin.content and admin["Cache-Control"].startswith("private")
-    themed = factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf", {"theme": "education-filles"})
-    assert b"Publique" not in themed.content
-    assert factories.api_client().get(f"/tiles/zones/7/{x}/{y}.pbf", {"colour": "x"}).status_code == 400
-    assert factories.api_client().get("/tiles/zones/3/99/0.pbf").status_code == 400
