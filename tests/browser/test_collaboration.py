@@ -132,6 +132,7 @@ def test_an_editor_fills_the_self_assessment_and_the_coordinator_sees_it_in_the_
     assert row.locator("td, th").nth(finances).inner_text().strip() in ("1,0", "1.0")
     page.select_option("#needs-dimension", "finances")
     page.get_by_role("button", name="Afficher").click()
-    page.wait_for_function("document.getElementById('needs-map').dataset.regions !== undefined", timeout=TIMEOUT)
+    page.wait_for_function("() => document.getElementById('needs-map').dataset.regions !== undefined",
+                           timeout=TIMEOUT)
     assert int(page.get_attribute("#needs-map", "data-regions")) >= 1
     coordinator.close()
