@@ -9,7 +9,7 @@ from geo_backend.organisations.models import Organisation, Visibility
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
 
-from .models import Document, Event, Language, Licence, Recommendation
+from .models import MAX_PARTICIPANTS, Document, Event, Language, Licence, Recommendation
 
 
 def date_input():
@@ -51,6 +51,12 @@ class DocumentForm(forms.Form):
         self.fields["places"].label_from_instance = lambda unit: (
             unit.name if unit.level == 1 else f"{unit.name} ({unit.parent.name if unit.parent_id else ''})")
 
+    def clean(self):
+        data = super().clean()
+        if data.get("transcript") and not data.get("file") and "file" in self.fields:  # as the API refuses it
+            self.add_error("transcript", _("Une transcription accompagne un enregistrement audio."))
+        return data
+
 
 def _places_field(label):
     field = forms.ModelMultipleChoiceField(
@@ -88,8 +94,10 @@ class EventForm(OwnedForm):
                                 label=_("Programme"))
     speakers = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000,
                                label=_("Intervenant·es et animatrices (une personne par ligne)"))
-    participants_women = forms.IntegerField(min_value=0, required=False, label=_("Nombre de participantes"))
-    participants_men = forms.IntegerField(min_value=0, required=False, label=_("Nombre de participants (hommes)"))
+    participants_women = forms.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS, required=False,
+                                            label=_("Nombre de participantes"))
+    participants_men = forms.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS, required=False,
+                                          label=_("Nombre de participants (hommes)"))
     report = forms.ModelChoiceField(queryset=Document.objects.none(), required=False, label=_("Rapport"))
     recommendations = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False,
                                       label=_("Recommandations (une par ligne)"))
@@ -135,6 +143,19 @@ class CampaignForm(OwnedForm):
         if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
             self.add_error("end_date", _("La fin précède le début."))
         return data
+
+
+class LibraryFilters(forms.Form):
+    """The library page's search and filters, with the API's limits (DocumentListParameters). Django's CharField
+    refuses NUL characters, which PostgreSQL cannot compare. `page` is read by the paginator (a bad one gives the
+    first or last page)."""
+
+    q = forms.CharField(required=False, max_length=200)
+    theme = forms.CharField(required=False, max_length=60)
+    place = forms.CharField(required=False, max_length=20)
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *Document.Kind.choices])
+    language = forms.ChoiceField(required=False, choices=[("", ""), *Language.choices])
+    organisation = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class FollowUpForm(forms.Form):
