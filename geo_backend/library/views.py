@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from geo_backend.common.errors import DomainError
-from geo_backend.organisations.access import audience_for
+from geo_backend.organisations.access import audience_for, editable_organisations_q
 from geo_backend.organisations.models import Organisation
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
@@ -65,8 +65,7 @@ def document_page(request, pk: int):
 @login_required
 def document_new(request):
     audience = audience_for(request.user)
-    organisations = (Organisation.objects.all() if audience.is_admin
-                     else Organisation.objects.filter(id__in=audience.editor_of)).order_by("name")
+    organisations = Organisation.objects.filter(editable_organisations_q(audience)).order_by("name")
     form = DocumentForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

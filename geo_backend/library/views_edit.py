@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from geo_backend.common.errors import DomainError
-from geo_backend.organisations.access import audience_for, can_edit_library_record
+from geo_backend.organisations.access import audience_for, can_edit_library_record, editable_organisations_q
 from geo_backend.organisations.models import Organisation
 
 from .forms import CampaignEditForm, CampaignForm, EventEditForm, EventForm, FollowUpForm
@@ -20,8 +20,7 @@ from .views import error_text
 
 
 def editable_organisations(audience):
-    return (Organisation.objects.all() if audience.is_admin
-            else Organisation.objects.filter(id__in=audience.editor_of)).order_by("name")
+    return Organisation.objects.filter(editable_organisations_q(audience)).order_by("name")
 
 
 def _fields(data: dict, names) -> dict:
