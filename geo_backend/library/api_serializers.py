@@ -10,7 +10,7 @@ from geo_backend.regions.models import AdminUnit, Locality
 from geo_backend.taxonomy.models import Theme
 from geo_backend.zones.api_serializers import CodeList
 
-from .models import Document, Event, Language, Licence, Recommendation
+from .models import MAX_PARTICIPANTS, Document, Event, Language, Licence, Recommendation
 
 
 class PcodeList(serializers.ListField):
@@ -126,8 +126,10 @@ class EventInput(StrictSerializer):
     place = PcodeField(AdminUnit, required=False, allow_null=True)
     co_organisers = organisations_field()
     themes = CodeList(Theme, required=False)
-    participants_women = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    participants_men = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    participants_women = serializers.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS, required=False,
+                                                  allow_null=True)
+    participants_men = serializers.IntegerField(min_value=0, max_value=MAX_PARTICIPANTS, required=False,
+                                                allow_null=True)
     report = serializers.PrimaryKeyRelatedField(queryset=Document.objects.all(), required=False, allow_null=True)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
 

@@ -1,5 +1,6 @@
-"""The slow work on uploaded files, run by the worker (tasks.py) after the upload has answered:
-text and a first-page thumbnail of PDFs, a compact Opus copy of audio recordings.
+"""The tools of the slow work on uploaded files: text and a first-page thumbnail of PDFs, a compact Opus copy of
+audio recordings. Pure: paths in, bytes or text out, no database and no storage (services/file_processing.py
+records the results; tasks.py runs it in the worker after the upload has answered).
 
 External tools run as separate processes with a time limit: pdftoppm (Debian's poppler-utils) renders the
 thumbnail, so a hostile PDF that crashes the renderer takes down that process only, never the worker; ffmpeg
@@ -13,12 +14,6 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
-
-from .models import DocumentFile
-from .services.documents import document_search_refresh
-from .services.files import delete_after_commit, files_removed_on_failure, storage_save
 
 logger = logging.getLogger("musoya.library")
 MAX_TEXT_PAGES = 300
@@ -95,49 +90,4 @@ def audio_compact(path: Path) -> bytes:
         return target.read_bytes()
 
 
-def _derived_name(document_file: DocumentFile, suffix: str) -> str:
-    stem = Path(document_file.original.name).with_suffix("").as_posix()
-    return f"{stem}.{suffix}"
-
-
-def document_file_process(file_id: int) -> str:
-    """Does the file's slow work and records the result. Returns what was done (for the job's log)."""
-    document_file = DocumentFile.objects.filter(pk=file_id).select_related("document").first()
-    if document_file is None:
-        return "file deleted before it was processed"
-    changes: dict = {}
-    with local_copy(document_file.original) as path:
-        if document_file.kind == DocumentFile.Kind.PDF:
-            text, pages = pdf_text(path)
-            changes.update(extracted_text=text, page_count=pages)
-            thumbnail = pdf_thumbnail(path)
-            new_files = {"thumbnail": (_derived_name(document_file, "thumb.png"), thumbnail)}
-        elif document_file.kind == DocumentFile.Kind.AUDIO:
-            compact = audio_compact(path)
-            changes["compact_size_bytes"] = len(compact)
-            new_files = {"compact": (_derived_name(document_file, "compact.ogg"), compact)}
-        else:
-            new_files = {}
-    with files_removed_on_failure() as saved, transaction.atomic():
-        locked = DocumentFile.objects.select_for_update().filter(pk=file_id).first()
-        if locked is None:
-            return "file deleted while it was processed"
-        replaced = []
-        for field, (name, content) in new_files.items():
-            replaced.append(getattr(locked, field).name)
-            changes[field] = storage_save(saved, name, ContentFile(content))
-        DocumentFile.objects.filter(pk=file_id).update(processing=DocumentFile.Processing.DONE,
-                                                       processing_error="", **changes)
-        document_search_refresh(locked.document_id)
-        delete_after_commit(replaced)  # a second run (retry) replaces the first run's copies
-    return f"{document_file.kind} processed: {', '.join(sorted(changes))}"
-
-
-def document_file_failed(file_id: int, error: BaseException, *, final: bool) -> None:
-    """Records a failed attempt on the file, so that its editors see it (the job itself is in the queue)."""
-    state = DocumentFile.Processing.GAVE_UP if final else DocumentFile.Processing.FAILED
-    DocumentFile.objects.filter(pk=file_id).update(processing=state, processing_error=str(error)[:2000])
-
-
-__all__ = ["ProcessingError", "audio_compact", "document_file_failed", "document_file_process",
-           "pdf_text", "pdf_thumbnail"]
+__all__ = ["ProcessingError", "audio_compact", "local_copy", "pdf_text", "pdf_thumbnail"]

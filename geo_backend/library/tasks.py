@@ -10,7 +10,8 @@ from asgiref.sync import sync_to_async
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from . import processing
+from .jobs import PROCESS_DOCUMENT_FILE
+from .services import file_processing
 
 MAX_ATTEMPTS = 5
 # The first run, then 4 retries after 4 s, 16 s, 64 s and 256 s: time for a full disk or a busy machine to recover.
@@ -20,13 +21,13 @@ RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS - 1, exponential_wait=4)
 def _process(file_id: int, attempt: int) -> str:
     # Database connections are opened and closed around each job by procrastinate's Django middleware.
     try:
-        return processing.document_file_process(file_id)
+        return file_processing.document_file_process(file_id)
     except Exception as error:
-        processing.document_file_failed(file_id, error, final=attempt + 1 >= MAX_ATTEMPTS)
+        file_processing.document_file_failed(file_id, error, final=attempt + 1 >= MAX_ATTEMPTS)
         raise
 
 
-@app.task(name="library.process_document_file", queue="library", retry=RETRY, pass_context=True)
+@app.task(name=PROCESS_DOCUMENT_FILE, queue="library", retry=RETRY, pass_context=True)
 async def process_document_file(context, file_id: int) -> str:
     """PDF: text for the search and a first-page thumbnail; audio: the compact Opus copy."""
     return await sync_to_async(_process, thread_sensitive=True)(file_id, context.job.attempts)

@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
 from geo_backend.common.errors import DomainError
-from geo_backend.organisations.access import audience_for
+from geo_backend.organisations.access import audience_for, editable_organisations_q
 from geo_backend.organisations.models import Organisation
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
 
-from .forms import DocumentForm
+from .forms import DocumentForm, LibraryFilters
 from .models import Document, Language
 from .selectors import advocacy as advocacy_selectors
 from .selectors import documents as selectors
@@ -25,28 +25,29 @@ def error_text(error: DomainError) -> str:
 
 
 def library_index(request):
-    """Search (French, accents and plurals ignored) with filters by theme, region, kind, language, organisation."""
+    """Search (French, accents and plurals ignored) with filters by theme, region, kind, language, organisation.
+    A crafted address (a NUL character, a number too large, an unknown kind…) gets an empty list and 400."""
     audience = audience_for(request.user)
-    params = {key: request.GET.get(key, "").strip() for key in ("q", "theme", "place", "kind", "language",
-                                                                 "organisation")}
-    filters = selectors.DocumentFilters(
-        q=params["q"] or None, theme=params["theme"] or None, place=params["place"] or None,
-        kind=params["kind"] if params["kind"] in Document.Kind.values else None,
-        language=params["language"] if params["language"] in Language.values else None,
-        organisation=int(params["organisation"]) if params["organisation"].isdigit() else None)
-    paginator = Paginator(selectors.with_list_relations(selectors.document_search(audience, filters)), PAGE_SIZE)
+    form = LibraryFilters(request.GET)
+    valid = form.is_valid()
+    values = {name: value for name, value in form.cleaned_data.items() if value not in ("", None)} if valid else {}
+    params = {key: request.GET.get(key, "").strip() if valid else "" for key in LibraryFilters.base_fields}
+    queryset = selectors.document_search(audience, selectors.DocumentFilters(**values))
+    if not valid:
+        queryset = queryset.none()
+    paginator = Paginator(selectors.with_list_relations(queryset), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "library/index.html", {
-        "page": page, "params": params, "query": query.urlencode(),
+        "page": page, "params": params, "query": query.urlencode() if valid else "", "invalid": not valid,
         "themes": Theme.objects.filter(parent=None, is_active=True),
         "regions": AdminUnit.objects.filter(edition__is_default=True, level=1).order_by("name"),
         "kinds": Document.Kind.choices, "languages": Language.choices,
         "publishers": Organisation.objects.filter(documents__in=selectors.documents_visible(audience))
         .distinct().order_by("name"),
         "can_publish": bool(audience.editor_of) or audience.is_admin,
-    })
+    }, status=200 if valid else 400)
 
 
 def document_page(request, pk: int):
@@ -64,8 +65,7 @@ def document_page(request, pk: int):
 @login_required
 def document_new(request):
     audience = audience_for(request.user)
-    organisations = (Organisation.objects.all() if audience.is_admin
-                     else Organisation.objects.filter(id__in=audience.editor_of)).order_by("name")
+    organisations = Organisation.objects.filter(editable_organisations_q(audience)).order_by("name")
     form = DocumentForm(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

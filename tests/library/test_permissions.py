@@ -75,8 +75,8 @@ class World:
                                     fields={"title": "Nouvelle A", "body": "Texte", "published_at": WHEN})
 
 
-@pytest.fixture
-def world() -> World:
+def make_world() -> World:
+    """Organisation A with its editor and its network's coordinator, organisation B likewise, a donor, an admin."""
     people = {"visitor": None, "donor": factories.donor(), "admin": factories.user(superuser=True)}
     people.update({role: factories.user() for role in ("editor", "other_editor", "coordinator", "other_coordinator")})
     org = factories.organisation("Association A", editor=people["editor"])
@@ -84,6 +84,11 @@ def world() -> World:
     factories.network(coordinator=people["coordinator"], members=[org])
     factories.network(coordinator=people["other_coordinator"], members=[other_org])
     return World(people=people, org=org, other_org=other_org)
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
 
 
 def reloaded(record):

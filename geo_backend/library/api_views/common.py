@@ -3,7 +3,7 @@ from django.http import QueryDict
 from rest_framework.response import Response
 
 from geo_backend.api.helpers import audience, etag
-from geo_backend.common.errors import NotFound
+from geo_backend.common.errors import DomainError, NotFound
 
 
 def visible_or_404(request, queryset_for, pk: int, code: str, what_fr: str, what_en: str):
@@ -28,8 +28,11 @@ def plain_data(request, *, drop=("version",)) -> dict:
         for key in data:
             values = data.getlist(key)
             plain[key] = values if len(values) > 1 or key in LIST_FIELDS else values[0]
-    else:
+    elif isinstance(data, dict):
         plain = dict(data)
+    else:  # a JSON list, string or number: no fields to read
+        raise DomainError("invalid", "Le corps de la requête doit être un objet JSON.",
+                          "The request body must be a JSON object.")
     for key in drop:
         plain.pop(key, None)
     return plain

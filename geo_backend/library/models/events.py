@@ -10,6 +10,10 @@ from geo_backend.taxonomy.models import Theme
 
 from .documents import Document
 
+# The largest head count accepted by the forms and the API: far above any workshop, far below the column's limit
+# (a larger number was a database error, 500).
+MAX_PARTICIPANTS = 1_000_000
+
 
 class Event(models.Model):
     class Kind(models.TextChoices):

@@ -11,6 +11,7 @@ from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import Audience, require_library_editor
 from geo_backend.organisations.models import Organisation
 
+from ..jobs import enqueue_file_processing
 from ..models import Document, DocumentFile
 from ..uploads import InspectedFile, inspect_upload
 from .files import delete_after_commit, files_removed_on_failure, storage_save
@@ -56,11 +57,7 @@ def _store_file(saved: list[str], document: Document, upload: Upload, inspected:
         processing=DocumentFile.Processing.PENDING if needs_work else DocumentFile.Processing.NOT_NEEDED,
     )
     if needs_work:
-        from ..tasks import process_document_file
-
-        # Written through Django's connection, inside this transaction: the worker sees the job only once the
-        # file and its row are committed, and never if they are rolled back.
-        process_document_file.defer(file_id=document_file.id)
+        enqueue_file_processing(document_file.id)
     return document_file
 
 
