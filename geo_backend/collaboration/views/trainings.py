@@ -50,7 +50,7 @@ def calendar(request):
 
 
 def _registrable(audience):
-    """Active organisations whose people this person may register (rule: organisations/access.py)."""
+    """Active organisations whose people this person may register (rule: organisations/access/)."""
     return Organisation.objects.filter(access.training_registrable_organisations_q(audience),
                                        status="active").order_by("name")
 
