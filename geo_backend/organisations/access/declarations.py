@@ -1,6 +1,6 @@
 """What a person may write about interventions: who changes a declaration (the organisation's editors, the network
 that declared it for a member) and who validates it (a network's coordinators, administrators; nobody her own
-work). Each yes/no answer has its Q twin for querysets."""
+work), and who names a network as the one that declared it. Each yes/no answer has its Q twin for querysets."""
 from django.db.models import Q
 
 from .audience import Audience, forbidden, require_signed_in
@@ -77,3 +77,17 @@ def require_validator(audience: Audience, *, organisation_id: int, declared_by_n
                         "sa propre déclaration.",
                         "Only the coordinator of a network the organisation belongs to can validate, and never "
                         "their own declaration.")
+
+
+def can_declare_for_network(audience: Audience, *, network_id: int) -> bool:
+    """Naming a network as the one that declared an intervention speaks in the network's name: its coordinators
+    (of the active network) and administrators only. An editor who could name it would credit her network with her
+    own declaration, and so take its review away from that network's coordinators (see can_validate)."""
+    return audience.is_admin or network_id in audience.coordinator_of
+
+
+def require_network_declarer(audience: Audience, *, network_id: int) -> None:
+    require_signed_in(audience)
+    if not can_declare_for_network(audience, network_id=network_id):
+        raise forbidden("Seule la coordination du réseau peut déclarer une intervention en son nom.",
+                        "Only the network's coordinators can declare an intervention in its name.")
