@@ -5,6 +5,7 @@ into "permission_denied: you are not allowed to do this", as if the person lacke
 missing or stale token, which reloading the page (or sending X-CSRFToken) fixes: it gets its own code,
 "csrf_failed" (its messages: api/exceptions.py). Still a DRF exception, so DRF marks the request as anonymous.
 """
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication, exceptions
 
 
@@ -14,3 +15,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
             super().enforce_csrf(request)
         except exceptions.PermissionDenied as refusal:
             raise exceptions.PermissionDenied(str(refusal.detail), code="csrf_failed") from None
+
+
+class SessionAuthenticationScheme(SessionScheme):
+    """The OpenAPI schema describes it as DRF's own session sign-in (the cookie), as before."""
+
+    target_class = "geo_backend.api.auth.SessionAuthentication"

@@ -10,9 +10,8 @@ PARSERS = [DepthLimitedJSONParser, FormParser, MultiPartParser]
 
 
 class ApiView(APIView):
-    """An APIView whose GET query parameters are those of `query_serializer` (none by default), whose writes take
-    none but `version` (WriteParameters), and whose free-text path values are those of `path_serializer`, all
-    checked after authentication and before the handler.
+    """An APIView whose GET query parameters are those of `query_serializer` (none by default) and whose free-text
+    path values are those of `path_serializer`, both checked after authentication and before the handler.
 
     The handler reads them from self.params and self.path_params. The schema lists the same parameters.
     """
@@ -29,4 +28,5 @@ class ApiView(APIView):
         if request.method in ("GET", "HEAD") and hasattr(self, "get"):  # else 405, not a parameter error
             self.params = validated_query(self.query_serializer, request.query_params)
         elif request.method != "OPTIONS" and hasattr(self, request.method.lower()):
+            # Writes take none but `version` (said here: the docstring above is the API docs text of many views).
             validated_query(WriteParameters, request.query_params)

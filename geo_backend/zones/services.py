@@ -81,7 +81,7 @@ def intervention_update(*, audience: Audience, intervention: Intervention, expec
                                 declared_by_network_id=intervention.declared_by_network_id)
     refuse_fields_outside(fields, EDITOR_FIELDS)
     if "declared_by_network" in fields:
-        network = fields.pop("declared_by_network")
+        network = fields["declared_by_network"]
         # Who declared it does not change (as on an import's update): moving it to another network, or taking it
         # away from the network that declared it, would let a coordinator validate her own declaration.
         if (network.id if network else None) != intervention.declared_by_network_id:
