@@ -1,6 +1,6 @@
 """Rules about the code itself, checked by reading it.
 
-Every visibility and permission question is answered by geo_backend/organisations/access.py and the apps'
+Every visibility and permission question is answered by geo_backend/organisations/access/ and the apps'
 selectors. The pages (geo_backend/web), the dashboard and its exports (dashboards/) call them and hold no rule of
 their own: no sensitivity or visibility constant, no raw fact about the person (which organisations she edits,
 which networks she coordinates, whether she is an administrator), and no query narrowed by a record's
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRESENTATION = [ROOT / "geo_backend" / "web", ROOT / "dashboards"]
 # The model constants that decide who sees what.
 RULE_CONSTANTS = {"Sensitivity", "Visibility", "ADMIN_GROUP", "DONOR_GROUP"}
-# The facts an Audience holds; access.py turns them into answers (can_…, sees_…, …_q).
+# The facts an Audience holds; organisations/access/ turns them into answers (can_…, sees_…, …_q).
 AUDIENCE_FACTS = {"editor_of", "coordinator_of", "coordinated_members", "is_admin", "is_donor"}
 # Fields whose value decides who may see a record: a query narrowed by them is a visibility rule.
 RULE_FIELDS = {"sensitivity", "visibility", "validation_state", "status"}
@@ -123,3 +123,36 @@ def test_only_the_data_package_of_the_dashboard_imports_geo_backend(path):
 @pytest.mark.parametrize("path", sorted(DATA_PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_dashboard_data_package_reads_no_model_itself(path):
     assert model_reads(path.read_text(encoding="utf-8")) == []
+
+
+# --- The rules' package ----------------------------------------------------------------------------------------
+ACCESS = ROOT / "geo_backend" / "organisations" / "access"
+
+
+def public_names(source: str) -> set[str]:
+    """The names a module defines at its top level for others (functions, classes, constants), as a set."""
+    found = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found.add(node.name)
+        elif isinstance(node, ast.Assign):
+            found |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return {name for name in found if not name.startswith("_")}
+
+
+def test_the_name_finder_finds_what_it_looks_for():
+    source = "X = 1\n_Y = 2\nclass A:\n    b = 3\ndef f():\n    g = 4\ndef _h():\n    pass\n"
+    assert public_names(source) == {"X", "A", "f"}
+
+
+@pytest.mark.parametrize("path", sorted(p for p in ACCESS.glob("*.py") if p.name != "__init__.py"),
+                         ids=lambda p: p.name)
+def test_every_rule_of_the_access_package_is_reachable_as_access_dot_name(path):
+    """Callers write `access.X` / `from geo_backend.organisations.access import X`: a rule added to a module of the
+    package must be re-exported by its __init__, or it would be called through the module (or not at all)."""
+    from geo_backend.organisations import access
+
+    names = public_names(path.read_text(encoding="utf-8"))
+    assert names
+    assert names <= set(access.__all__)
+    assert all(getattr(access, name) is getattr(getattr(access, path.stem), name) for name in names)

@@ -1,6 +1,6 @@
 """Coverage, gaps and overlaps: read-only selectors, SQL in PostGIS over the coverage atoms.
 
-Every measure is computed only from the zones the audience may count (organisations/access.py, for_analytics): a
+Every measure is computed only from the zones the audience may count (organisations/access/, for_analytics): a
 visitor's coarse zones count as whole communes and restricted ones not at all; coordinators of active networks,
 administrators and donors count all of them exactly (figures only: the records stay behind the records rule).
 Only validated interventions count unless the filters say otherwise.

@@ -17,6 +17,9 @@ _DRF_MESSAGES = {
     "not_authenticated": ("Connexion requise.", "You must sign in."),
     "authentication_failed": ("Identifiants invalides.", "Invalid credentials."),
     "permission_denied": ("Vous n'avez pas le droit de faire cela.", "You are not allowed to do this."),
+    "csrf_failed": ("Jeton CSRF absent ou expiré : rechargez la page (ou envoyez l'en-tête X-CSRFToken), puis "
+                    "réessayez.",
+                    "Missing or stale CSRF token: reload the page (or send the X-CSRFToken header), then try again."),
     "method_not_allowed": ("Méthode non autorisée.", "Method not allowed."),
     "throttled": ("Trop de requêtes, réessayez plus tard.", "Too many requests, try again later."),
     "parse_error": ("Requête illisible.", "Malformed request."),

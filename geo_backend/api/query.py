@@ -26,6 +26,14 @@ class QueryParameters(serializers.Serializer):
     """Base of every endpoint's query parameters."""
 
 
+class WriteParameters(QueryParameters):
+    """What a write (POST, PUT, PATCH, DELETE) takes in its address: only the version it changes, which may also be
+    sent as If-Match or in the body (helpers.expected_version reads and checks it). Anything else is refused, so a
+    caller who put a field in the address instead of the body learns it rather than seeing it ignored."""
+
+    version = serializers.CharField(required=False, max_length=20)
+
+
 class PageParameters(QueryParameters):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT,
                                      help_text=f"Page size (1 to {MAX_LIMIT}).")

@@ -3,7 +3,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.views import APIView
 
 from .parsers import DepthLimitedJSONParser
-from .query import QueryParameters, validated_query
+from .query import QueryParameters, WriteParameters, validated_query
 from .schema import ApiAutoSchema
 
 PARSERS = [DepthLimitedJSONParser, FormParser, MultiPartParser]
@@ -27,3 +27,6 @@ class ApiView(APIView):
         self.params = {}
         if request.method in ("GET", "HEAD") and hasattr(self, "get"):  # else 405, not a parameter error
             self.params = validated_query(self.query_serializer, request.query_params)
+        elif request.method != "OPTIONS" and hasattr(self, request.method.lower()):
+            # Writes take none but `version` (said here: the docstring above is the API docs text of many views).
+            validated_query(WriteParameters, request.query_params)

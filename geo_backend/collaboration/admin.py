@@ -1,6 +1,6 @@
 """Administration of the questionnaire (data: dimensions and versioned questions) and a read view of
 partnerships and trainings. Mentoring pairs and self-assessment scores are deliberately not here: their names and
-scores are for the network's coordinators and the organisation only (organisations/access.py)."""
+scores are for the network's coordinators and the organisation only (organisations/access/)."""
 from django.contrib import admin, messages
 
 from geo_backend.common.errors import DomainError

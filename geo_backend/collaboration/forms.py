@@ -4,6 +4,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from geo_backend.common.limits import DESCRIPTION_MAX_LENGTH
 from geo_backend.organisations.models import Contact, Organisation, Visibility
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
@@ -69,7 +70,8 @@ class ProfileForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     name = forms.CharField(max_length=200, label=_("Nom"))
     acronym = forms.CharField(max_length=40, required=False, label=_("Sigle"))
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), label=_("Description"))
+    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH,
+                                  widget=forms.Textarea(attrs={"rows": 5}), label=_("Description"))
     founded_year = forms.IntegerField(min_value=1900, max_value=2100, required=False, label=_("Année de création"))
     website = forms.URLField(required=False, assume_scheme="https", label=_("Site web"))
     head_office = forms.CharField(max_length=20, required=False, label=_("Siège (P-code de la localité)"),
@@ -117,7 +119,8 @@ class NewAccountForm(forms.Form):
 
 class TrainingForm(forms.Form):
     title = forms.CharField(max_length=200, label=_("Titre"))
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), label=_("Description"))
+    description = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH,
+                                  widget=forms.Textarea(attrs={"rows": 4}), label=_("Description"))
     themes = forms.ModelMultipleChoiceField(queryset=Theme.objects.none(), to_field_name="code",
                                             widget=forms.CheckboxSelectMultiple, label=_("Thèmes"))
     format = forms.ChoiceField(choices=(), label=_("Format"))
@@ -131,7 +134,8 @@ class TrainingForm(forms.Form):
     start_date = forms.DateField(label=_("Début"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("Fin"), widget=forms.DateInput(attrs={"type": "date"}))
     seats = forms.IntegerField(min_value=1, max_value=10000, label=_("Places"))
-    materials = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    materials = forms.CharField(required=False, max_length=DESCRIPTION_MAX_LENGTH,
+                                widget=forms.Textarea(attrs={"rows": 2}),
                                 label=_("Supports (titres ou liens de la bibliothèque)"))
     needs = forms.ModelMultipleChoiceField(queryset=None, required=False, to_field_name="code",
                                            widget=forms.CheckboxSelectMultiple,

@@ -10,5 +10,5 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from .ogc_sql import ogc_views_refresh
 
-        # After every migrate, so that the OGC API's views follow the visibility rules of access.py.
+        # After every migrate, so that the OGC API's views follow the visibility rules of organisations/access/.
         post_migrate.connect(ogc_views_refresh, sender=self, dispatch_uid="exchange_ogc_views")

@@ -1,6 +1,6 @@
 """The database views the OGC API - Features endpoint (pygeoapi) reads: what a visitor may see, and nothing else.
 
-The zones view is generated from the visitor's rules in organisations/access.py (visible_interventions_q and
+The zones view is generated from the visitor's rules in organisations/access/ (visible_interventions_q and
 precise_geometry_sql), never written by hand, and recreated after every migrate so it follows those rules:
 validated public interventions with their exact zone, coarse ones as the whole communes they touch, restricted
 ones not at all. Admin units (one view per level, web geometry) and localities are public reference data.
@@ -53,7 +53,8 @@ def views_sql() -> list[str]:
 
 
 def ogc_views_refresh(**_kwargs) -> None:
-    """(Re)creates the views (a post_migrate receiver: the zones view then follows access.py's current rules)."""
+    """(Re)creates the views (a post_migrate receiver: the zones view then follows the current rules of
+    organisations/access/)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP VIEW IF EXISTS {ZONES_VIEW}")  # its columns may have changed
         for statement in views_sql():

@@ -14,6 +14,7 @@ from etl.matching import ACCEPT, PlaceMatcher
 from etl.names import normalise_name
 from etl.tables import Table
 from etl.values_fr import parse_count, parse_date, split_list
+from geo_backend.common.limits import DESCRIPTION_MAX_LENGTH
 from geo_backend.organisations.access import (
     Audience,
     can_edit_intervention,
@@ -22,7 +23,7 @@ from geo_backend.organisations.access import (
 )
 from geo_backend.organisations.models import Organisation
 from geo_backend.organisations.selectors import organisations_visible
-from geo_backend.zones.models import Intervention, ZoneCommune
+from geo_backend.zones.models import MAX_PEOPLE, Intervention, ZoneCommune
 
 from .geometry import row_geometry
 from .models import ImportedIntervention
@@ -217,6 +218,8 @@ class RowReader:
             try:
                 if name in values:
                     fields[name] = parse_count(values[name])
+                    if (fields[name] or 0) > MAX_PEOPLE:
+                        raise ValueError(f"effectif trop grand « {values[name]} » / count too large")
             except ValueError as error:
                 row.error("count_invalid", str(error))
         if "status" in values:
@@ -227,6 +230,9 @@ class RowReader:
                 fields["sensitivity"] = sensitivity
         if "description" in values:
             fields["description"] = values["description"] or ""
+            if len(fields["description"]) > DESCRIPTION_MAX_LENGTH:
+                row.error("description_too_long", f"description de plus de {DESCRIPTION_MAX_LENGTH} caractères / "
+                                                  f"description over {DESCRIPTION_MAX_LENGTH} characters")
         if "gender_marker" in values:
             try:
                 marker = parse_count(values["gender_marker"])

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from geo_backend.api.geojson import page_of
 from geo_backend.api.helpers import StrictSerializer
 from geo_backend.api.query import PageParameters, ThemeCodeField, id_field
+from geo_backend.common.limits import DESCRIPTION_MAX_LENGTH
 from geo_backend.regions.models import Locality
 
 from .models import Contact, Membership, Organisation, Visibility
@@ -20,7 +21,7 @@ class OrganisationInput(StrictSerializer):
     name = serializers.CharField(max_length=200)
     acronym = serializers.CharField(max_length=40, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     head_office = serializers.SlugRelatedField(slug_field="pcode", queryset=Locality.objects.all(), required=False,
                                                allow_null=True)
     founded_year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)

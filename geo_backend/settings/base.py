@@ -161,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A form sent without its token answers a translated page saying to reload it, not Django's English one.
+CSRF_FAILURE_VIEW = "geo_backend.web.views.errors.csrf_failure"
 USE_I18N = True
 TIME_ZONE = "Africa/Bamako"
 USE_TZ = True
@@ -183,7 +185,7 @@ REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate challenge makes DRF answer 401 (not 403) to someone not signed in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "geo_backend.api.auth.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     # Counted in the cache (a database table shared by the workers): writes per person (or address), and the

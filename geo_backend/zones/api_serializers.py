@@ -7,10 +7,11 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from geo_backend.api.geojson import feature_collection, page_of
 from geo_backend.api.helpers import StrictSerializer
 from geo_backend.api.query import BBoxField, PageParameters, QueryParameters, ThemeCodesField, id_field
+from geo_backend.common.limits import DESCRIPTION_MAX_LENGTH
 from geo_backend.organisations.models import Organisation
 from geo_backend.taxonomy.models import ActionKind, Funder, TargetGroup, Theme
 
-from .models import Intervention, Sensitivity, Zone
+from .models import MAX_PEOPLE, Intervention, Sensitivity, Zone
 from .selectors import InterventionFilters
 
 # --- Query parameters ----------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ class CodeList(serializers.ListField):
 
 class InterventionInput(StrictSerializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     themes = CodeList(Theme)
     action_kinds = CodeList(ActionKind, required=False)
     target_groups = CodeList(TargetGroup, required=False)
@@ -85,8 +86,8 @@ class InterventionInput(StrictSerializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Intervention.Status.choices, required=False)
     gender_marker = serializers.ChoiceField(choices=Intervention.GenderMarker.choices, required=False, allow_null=True)
-    women_targeted = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    women_reached = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    women_targeted = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False, allow_null=True)
+    women_reached = serializers.IntegerField(min_value=0, max_value=MAX_PEOPLE, required=False, allow_null=True)
     sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, required=False)
     last_confirmed_on = serializers.DateField(required=False, allow_null=True)
     declared_by_network = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,

@@ -17,6 +17,10 @@ class Sensitivity(models.TextChoices):
     RESTRICTED = "restricted", _("Restreinte (coordination et organisation seulement)")
 
 
+# The largest number of people the columns hold (PostgreSQL integer); inputs refuse more with a clear error.
+MAX_PEOPLE = 2**31 - 1
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Intervention(NewVersionOnSave, models.Model):
     class Status(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Reads of interventions and zones, always through the audience's visibility (organisations/access.py).
+"""Reads of interventions and zones, always through the audience's visibility (organisations/access/).
 
 Zone GeoJSON is built by PostGIS in one query; which geometry a person sees (exact zone, or whole communes for
 a coarse intervention seen by the public) is decided in that query, never after.

@@ -13,6 +13,7 @@ from geo_backend.common.locking import version_bump
 from geo_backend.organisations.access import (
     Audience,
     require_intervention_editor,
+    require_network_declarer,
     require_validator,
 )
 from geo_backend.organisations.models import Organisation
@@ -53,7 +54,9 @@ def intervention_create(*, audience: Audience, organisation: Organisation, field
     require_intervention_editor(audience, organisation_id=organisation.id,
                                 declared_by_network_id=network.id if network else None)
     refuse_fields_outside(fields, EDITOR_FIELDS)
-    _check_declaring_network(organisation.id, fields.get("declared_by_network"))
+    if network is not None:
+        require_network_declarer(audience, network_id=network.id)
+    _check_declaring_network(organisation.id, network)
     if not relations.get("themes"):
         raise DomainError("themes_required", "Choisissez au moins un thème.", "Choose at least one theme.")
     state = Intervention.Validation.SUBMITTED if submit else Intervention.Validation.DRAFT
@@ -78,7 +81,13 @@ def intervention_update(*, audience: Audience, intervention: Intervention, expec
                                 declared_by_network_id=intervention.declared_by_network_id)
     refuse_fields_outside(fields, EDITOR_FIELDS)
     if "declared_by_network" in fields:
-        _check_declaring_network(intervention.organisation_id, fields["declared_by_network"])
+        network = fields["declared_by_network"]
+        # Who declared it does not change (as on an import's update): moving it to another network, or taking it
+        # away from the network that declared it, would let a coordinator validate her own declaration.
+        if (network.id if network else None) != intervention.declared_by_network_id:
+            raise DomainError("declared_by_network_fixed",
+                              "Le réseau qui a déclaré l'intervention ne change pas après sa création.",
+                              "The network that declared the intervention does not change after its creation.")
     if "themes" in relations and not relations["themes"]:
         raise DomainError("themes_required", "Choisissez au moins un thème.", "Choose at least one theme.")
     changes = dict(fields)

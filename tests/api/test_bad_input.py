@@ -128,3 +128,71 @@ def test_a_body_that_is_not_an_object_is_refused(api, body):
     response = api.patch(f"/api/v1/organisations/{org.id}/", body, content_type="application/json",
                          HTTP_IF_MATCH=factories.if_match(org))
     assert_error(response)
+
+
+# --- Found by hand-probing the registry's write endpoints -------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["women_targeted", "women_reached"])
+def test_a_count_of_women_beyond_the_columns_range_is_refused_not_a_500(api, field):
+    org = factories.organisation()
+    before = factories.registry_snapshot()
+    created = api.post("/api/v1/interventions/", {"organisation": org.id, "title": "Trop", "themes": ["vbg"],
+                                                  field: 2**40}, format="json")
+    assert field in assert_error(created, code="invalid")["details"]
+    assert factories.registry_snapshot() == before
+    intervention = factories.intervention_in_units(org)
+    before = factories.registry_snapshot()
+    changed = api.patch(f"/api/v1/interventions/{intervention.id}/", {field: 2**31},
+                        HTTP_IF_MATCH=factories.if_match(intervention), format="json")
+    assert field in assert_error(changed, code="invalid")["details"]
+    assert factories.registry_snapshot() == before
+    accepted = api.patch(f"/api/v1/interventions/{intervention.id}/", {field: 2**31 - 1},
+                         HTTP_IF_MATCH=factories.if_match(intervention), format="json")
+    assert accepted.status_code == 200 and accepted.json()[field] == 2**31 - 1
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/v1/organisations/", lambda org: {"name": "Longue", "kind": "association", "description": "d" * 20_001}),
+    ("/api/v1/interventions/", lambda org: {"organisation": org.id, "title": "Longue", "themes": ["vbg"],
+                                            "description": "d" * 20_001}),
+], ids=["organisation", "intervention"])
+def test_a_description_of_megabytes_is_refused(api, path, body):
+    org = factories.organisation()
+    before = factories.registry_snapshot()
+    assert "description" in assert_error(api.post(path, body(org), format="json"), code="invalid")["details"]
+    assert factories.registry_snapshot() == before
+
+
+def test_a_write_refuses_a_query_parameter_it_does_not_take_and_writes_nothing(api):
+    """A field put in the address instead of the body was silently ignored (the organisation created without it)."""
+    before = factories.registry_snapshot()
+    body = assert_error(api.post("/api/v1/organisations/?description=Perdue", {"name": "Sans description",
+                                                                             "kind": "association"}, format="json"),
+                        code="unknown_parameter")
+    assert body["details"] == {"unknown": ["description"], "accepted": ["version"]}
+    assert factories.registry_snapshot() == before
+
+
+def test_a_write_still_takes_the_version_in_its_address(api):
+    org = factories.organisation()
+    response = api.patch(f"/api/v1/organisations/{org.id}/?version={org.version}", {"description": "Par l'adresse"},
+                         format="json")
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["description"] == "Par l'adresse"
+    assert_error(api.patch(f"/api/v1/organisations/{org.id}/?version=abc", {"description": "x"}, format="json"),
+                 code="version_invalid")
+
+
+def test_a_session_write_without_its_csrf_token_says_so(mali):
+    """Not "you are not allowed to do this": the person may, her page's token is missing or stale."""
+    from rest_framework.test import APIClient
+
+    editor = factories.user()
+    org = factories.organisation(editor=editor)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    before = factories.registry_snapshot()
+    response = client.patch(f"/api/v1/organisations/{org.id}/", {"description": "Sans jeton"},
+                            HTTP_IF_MATCH=factories.if_match(org), format="json")
+    assert_error(response, status=403, code="csrf_failed")
+    assert factories.registry_snapshot() == before

@@ -150,3 +150,29 @@ def test_a_visitor_reads_an_accepted_partnership_without_its_messages(client, wo
     assert page.status_code == 200 and world.org.name in page.content.decode()
     assert 'id="partnership-history"' not in page.content.decode()
     assert client.get(f"/espace/partenariats/{world.proposal.id}/").status_code == 404
+
+
+def test_a_crafted_commune_in_a_partnership_link_is_left_out_not_a_500(client, world):
+    client = signed_in(client, world.people["editor"])
+    page = client.get("/espace/partenariats/proposer/", {"communes": "ML040224,ML04\x00,<b>"})
+    assert page.status_code == 200
+    assert 'value="ML040224"' in page.content.decode() and "ML04\x00" not in page.content.decode()
+    sent = client.post("/espace/partenariats/proposer/", {
+        "offered": "ML040224,ML04\x00", "proposer": world.org.id, "partner": world.other_org.id,
+        "role": "coordination", "communes": ["ML040224"], "themes": ["vbg"]})
+    assert sent.status_code == 302
+    assert [a.pcode for a in Partnership.objects.get(proposer=world.org).areas.all()] == ["ML040224"]
+
+
+@pytest.mark.parametrize(("prefix", "title"), [("", "Formulaire expiré"), ("/en", "Form expired")])
+def test_a_form_sent_without_its_token_answers_a_translated_page_saying_to_reload(world, prefix, title):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.people["editor"])
+    before = Partnership.objects.count()
+    response = client.post(f"{prefix}/espace/partenariats/proposer/", {
+        "proposer": world.org.id, "partner": world.other_org.id, "role": "coordination", "themes": ["vbg"]})
+    assert response.status_code == 403
+    assert title in response.content.decode()
+    assert Partnership.objects.count() == before

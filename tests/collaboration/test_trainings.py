@@ -126,3 +126,19 @@ def test_registering_and_recording_attendance_in_the_site(client, world):
     client.post(f"/espace/formations/{training.id}/presence/", {
         "registration": registration.id, "version": registration.version, "female-18_24": "2", "male-50_plus": "0"})
     assert list(registration.attendance.values_list("sex", "age_band", "count")) == [("female", "18_24", 2)]
+
+
+def test_training_dates_outside_2000_to_2100_are_refused(world):
+    """Year 1 to 9999 (typed by mistake) was stored, then broke the public iCalendar feed for everyone (a 500)."""
+    for start, end in ((dt.date(1, 1, 1), dt.date(2030, 1, 1)), (dt.date(2030, 1, 1), dt.date(9999, 12, 31))):
+        with pytest.raises(DomainError) as refused:
+            offer(world, start_date=start, end_date=end)
+        assert refused.value.code == "dates_out_of_range"
+    assert not Training.objects.exists()
+    offer(world, start_date=dt.date(2100, 12, 30), end_date=dt.date(2100, 12, 31))
+
+
+def test_a_crafted_theme_in_the_training_list_is_a_bad_request(client, world):
+    for path in ("/formations/", "/formations/calendrier.ics"):
+        assert client.get(path, {"theme": "vbg\x00"}).status_code == 400
+        assert client.get(path, {"theme": "vbg"}).status_code == 200

@@ -184,3 +184,22 @@ def _tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
+
+
+@pytest.mark.parametrize(("column", "value", "code"), [
+    ("Femmes ciblées", "3000000000", "count_invalid"),
+    ("Description", "d" * 20_001, "description_too_long"),
+], ids=["count beyond the column", "description of megabytes"])
+def test_an_import_row_the_columns_cannot_hold_is_an_error_of_its_row_not_a_500(orgs, column, value, code):
+    """The dry run said the row was fine, then the real import crashed (a count beyond PostgreSQL's integer)."""
+    api = factories.api_client(orgs["people"]["editor"])
+    content = f"Titre;Thème;Cercle;Commune;{column}\nTrop grand;vbg;Ségou;Markala;{value}\n"
+    before = factories.registry_snapshot()
+    for dry_run in (True, False):
+        response = api.post("/api/v1/imports/", {"organisation": orgs["benkadi"].id, "dry_run": dry_run,
+                                                 "filename": "a.csv", "content": content}, format="json")
+        problems = [p["code"] for row in (response.json().get("rows") or response.json()["details"]["rows"])
+                    for p in row["problems"]]
+        assert response.status_code == (200 if dry_run else 400), response.content[:300]
+        assert code in problems
+    assert factories.registry_snapshot() == before

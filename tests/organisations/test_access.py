@@ -1,4 +1,4 @@
-"""The queryset forms of organisations/access.py answer exactly as its yes/no forms, for every kind of person and
+"""The queryset forms of organisations/access/ answer exactly as its yes/no forms, for every kind of person and
 declaration: the pages use the former, the services the latter, and they must never disagree."""
 import itertools
 

@@ -1,4 +1,4 @@
-"""The signed-in space asks organisations/access.py, as the API does: the same declarations are editable, and the
+"""The signed-in space asks organisations/access/, as the API does: the same declarations are editable, and the
 count of declarations waiting for validation is the length of the validation queue."""
 import pytest
 

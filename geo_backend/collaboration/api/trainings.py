@@ -12,6 +12,7 @@ from geo_backend.api.query import PageParameters, id_field
 from geo_backend.api.schema import errors
 from geo_backend.api.views import ApiView
 from geo_backend.common.errors import DomainError
+from geo_backend.common.limits import DESCRIPTION_MAX_LENGTH
 from geo_backend.organisations.access import require_signed_in
 from geo_backend.organisations.models import Organisation
 from geo_backend.regions.models import Locality
@@ -38,7 +39,7 @@ class TrainingParams(PageParameters):
 
 class TrainingInput(StrictSerializer):
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     format = serializers.ChoiceField(choices=Training.Format.choices, default=Training.Format.IN_PERSON)
     trainer_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     network = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
@@ -49,7 +50,7 @@ class TrainingInput(StrictSerializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     seats = serializers.IntegerField(min_value=1, max_value=10000)
-    materials = serializers.CharField(required=False, allow_blank=True)
+    materials = serializers.CharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     themes = serializers.SlugRelatedField(slug_field="code", queryset=Theme.objects.filter(is_active=True), many=True)
     needs = serializers.SlugRelatedField(slug_field="code", queryset=Dimension.objects.filter(is_active=True),
                                          many=True, required=False)

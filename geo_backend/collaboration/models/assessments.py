@@ -81,7 +81,7 @@ class Question(models.Model):
 
 class Assessment(models.Model):
     """One organisation's self-assessment for one year. Its scores are private to the organisation and the
-    coordinators of its networks (organisations/access.py); everyone else sees anonymised aggregates only."""
+    coordinators of its networks (organisations/access/); everyone else sees anonymised aggregates only."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")

@@ -1,7 +1,7 @@
 """Mentoring pairs between experienced and beginning women leaders, kept by a network's coordinators.
 
 Do no harm: a mentee can be at risk. The people's names are read only by the network's coordinators and the two
-people of the pair (organisations/access.py); everyone else sees counts. Not tracked by pghistory and not in the
+people of the pair (organisations/access/); everyone else sees counts. Not tracked by pghistory and not in the
 Django admin, so that the names do not leak through a history table or an administration screen.
 """
 from django.conf import settings

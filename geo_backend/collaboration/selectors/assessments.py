@@ -1,6 +1,6 @@
 """Reads of self-assessments and of the needs they show.
 
-Individual scores: only the organisation and the coordinators of its networks (organisations/access.py). Needs
+Individual scores: only the organisation and the coordinators of its networks (organisations/access/). Needs
 aggregates (by dimension, by place) count each organisation's latest submitted self-assessment (or the year's);
 for anyone but the coordinators of the network asked about, a group of fewer than NEEDS_MIN_ORGANISATIONS
 organisations is suppressed (no mean, no count of scores), so that no organisation can be singled out.

@@ -1,4 +1,4 @@
-"""Reads of mentoring pairs. Names only for those organisations/access.py allows (the network's coordinators and
+"""Reads of mentoring pairs. Names only for those organisations/access/ allows (the network's coordinators and
 the pair); everyone else gets counts per network and theme, never a list a mentee could be found in."""
 from django.db.models import Count, QuerySet
 

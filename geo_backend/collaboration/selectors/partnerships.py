@@ -1,4 +1,4 @@
-"""Reads of partnerships, through organisations/access.py: accepted ones are public, the rest (proposals, refusals,
+"""Reads of partnerships, through organisations/access/: accepted ones are public, the rest (proposals, refusals,
 messages, history) belongs to the two organisations."""
 import json
 

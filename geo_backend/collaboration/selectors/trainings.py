@@ -1,5 +1,5 @@
 """Reads of trainings: the list and calendar (public), seats left, registrations (counts, for the people
-concerned: organisations/access.py), venues as GeoJSON points and the calendar as iCalendar (RFC 5545)."""
+concerned: organisations/access/), venues as GeoJSON points and the calendar as iCalendar (RFC 5545)."""
 import datetime as dt
 import json
 

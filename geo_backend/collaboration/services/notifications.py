@@ -7,7 +7,7 @@ Sending never blocks or breaks the request that caused it:
   refused or rolled-back change tells nobody anything;
 - `notification_send` writes the notifications in one transaction, then hands the e-mails to one background
   thread: the request does not wait for the mail server, and a failing server is logged, never raised.
-Who is told is decided in organisations/access.py (only people who may see what they are told about).
+Who is told is decided in organisations/access/ (only people who may see what they are told about).
 """
 import logging
 import os

@@ -17,6 +17,9 @@ from .notifications import notify_after_commit
 TRAINING_FIELDS = {"title", "description", "format", "trainer_organisation", "network", "locality", "venue",
                    "start_date", "end_date", "seats", "materials", "status"}
 TRAINING_RELATIONS = ("themes", "needs")
+# The years a training may take place in. A date far outside (year 1 or 9999, typed by mistake) broke the public
+# iCalendar feed for everyone (its exclusive end, the day after, is beyond what a date can hold).
+TRAINING_YEARS = (2000, 2100)
 
 
 def _check(fields: dict) -> None:
@@ -27,6 +30,10 @@ def _check(fields: dict) -> None:
     if fields.get("format", Training.Format.IN_PERSON) != Training.Format.REMOTE and fields.get("locality") is None:
         raise DomainError("place_required", "Indiquez le lieu d'une formation en présentiel ou hybride.",
                           "Give the place of an in-person or hybrid training.")
+    first, last = TRAINING_YEARS
+    if any(not first <= fields[name].year <= last for name in ("start_date", "end_date") if fields.get(name)):
+        raise DomainError("dates_out_of_range", f"Les dates doivent être comprises entre {first} et {last}.",
+                          f"The dates must fall between {first} and {last}.")
     if fields.get("start_date") and fields.get("end_date") and fields["end_date"] < fields["start_date"]:
         raise DomainError("dates_reversed", "La fin précède le début.", "The end comes before the start.")
     if fields.get("seats") is not None and fields["seats"] < 1:

@@ -29,5 +29,5 @@ def posted_version(request) -> int:
 
 
 def organisations_spoken_for(audience: Audience):
-    """The organisations this person speaks for, for "in the name of" choices (rule: organisations/access.py)."""
+    """The organisations this person speaks for, for "in the name of" choices (rule: organisations/access/)."""
     return Organisation.objects.filter(organisations_spoken_for_q(audience)).order_by("name")

@@ -1,5 +1,5 @@
 """Mentoring pages: a network's coordinators record pairs and their follow-up; each woman of a pair sees her own.
-Nobody else reads a name here (organisations/access.py); the public figures are counts per network."""
+Nobody else reads a name here (organisations/access/); the public figures are counts per network."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render

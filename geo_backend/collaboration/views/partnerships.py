@@ -53,7 +53,8 @@ def propose(request):
     edition = edition_resolve(None)
     # The communes offered as checkboxes: those of the overlap the form was opened from.
     offered = request.POST.get("offered", "") if request.method == "POST" else request.GET.get("communes", "")
-    communes = [c.strip().upper() for c in offered.split(",") if c.strip()][:200]
+    # P-codes only: anything else (a NUL byte was a 500) cannot name a commune.
+    communes = [c.strip().upper() for c in offered.split(",") if c.strip().isalnum() and len(c.strip()) <= 20][:200]
     if request.method == "POST":
         form = PartnershipForm(request.POST, proposers=proposers, edition=edition, communes=communes)
         if form.is_valid():

@@ -2,6 +2,8 @@
 training, and recording attendance by sex and age band."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +24,8 @@ from .common import organisations_spoken_for, posted_version, show_refusal, who
 
 def _filters(request) -> dict:
     theme = request.GET.get("theme") or None
+    if theme is not None and not slug_re.fullmatch(theme):  # a crafted address (a NUL byte was a 500)
+        raise BadRequest("theme")
     network = request.GET.get("reseau")
     return {"theme": theme, "network": int(network) if network and network.isdigit() else None}
 
@@ -50,7 +54,7 @@ def calendar(request):
 
 
 def _registrable(audience):
-    """Active organisations whose people this person may register (rule: organisations/access.py)."""
+    """Active organisations whose people this person may register (rule: organisations/access/)."""
     return Organisation.objects.filter(access.training_registrable_organisations_q(audience),
                                        status="active").order_by("name")
 

@@ -41,6 +41,13 @@ def permission_denied(request, exception=None):
     return page(request, 403, _("Accès refusé"), _("Vous n'avez pas accès à cette page."))
 
 
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form sent without its token, mostly one left open past the session or sent
+    again after signing out and in. Django's own page is in English and speaks of tokens."""
+    return page(request, 403, _("Formulaire expiré"),
+                _("Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page, puis envoyez-le à nouveau."))
+
+
 def not_found(request, exception=None):
     if is_api(request):
         return api_error("not_found", "Ressource introuvable.", "Not found.", 404)
