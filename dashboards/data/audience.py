@@ -1,5 +1,5 @@
 """Who is asking, in which language: the dashboard's Dash requests carry the site's cookies, and Django's session
-and language cookie decide here as they do on the site (organisations/access.py turns the user into an Audience)."""
+and language cookie decide here as they do on the site (organisations/access/ turns the user into an Audience)."""
 from collections.abc import Mapping
 from importlib import import_module
 

@@ -2,7 +2,7 @@
 asking.
 
 Every number comes from the analytics selectors (geo_backend/analytics/selectors.py), computed for the audience of
-the person asking (organisations/access.py): visitors get the public-only numbers, coordinators and donors the full
+the person asking (organisations/access/): visitors get the public-only numbers, coordinators and donors the full
 ones. Aggregates (counts by theme, funder, gender marker) are taken over the interventions the analytics selectors
 selected, so they follow the same rule. Lists of records (who works in a unit, possible partners) go through
 interventions_visible, the records rule: nobody reads a record here that the site would not show them.

@@ -1,6 +1,6 @@
 """The site's pages to change a published document: its description, its files (add one, change a label or a
 transcript, remove one) and the document itself. The same services as the API (services/documents.py), each
-operation in one transaction; who may do it is decided by organisations/access.py (through the selectors):
+operation in one transaction; who may do it is decided by organisations/access/ (through the selectors):
 a document one cannot see answers 404, one one can see but not edit answers 403."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
