@@ -67,6 +67,19 @@ h2 { font-size: 1.1rem; margin: .4rem 0; }
 .detail { border-left: 3px solid var(--accent); padding-left: .75rem; max-height: 560px; overflow: auto; }
 .two-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
 .table-block { margin-top: 1rem; }
+.table-scroll { overflow-x: auto; }
+.data-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+.data-table th, .data-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
+                                 vertical-align: top; max-width: 360px; }
+.data-table th { background: #f3f0f7; font-weight: 700; }
+.data-table .number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.data-table .sort { all: unset; cursor: pointer; font-weight: 700; }
+.data-table .sort:focus-visible { outline: 3px solid #d95f02; outline-offset: 2px; }
+.data-table th[aria-sort=ascending] .sort::after { content: " \25B2"; }
+.data-table th[aria-sort=descending] .sort::after { content: " \25BC"; }
+.detail .data-table { font-size: .85rem; }
+.pager { display: flex; gap: .6rem; align-items: center; margin-top: .4rem; font-size: .9rem; }
+.button:disabled { background: #8a8478; cursor: default; }
 .table-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; }
 .exports { display: flex; gap: .5rem; }
 .button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .35rem .8rem; font: inherit;
