@@ -10,7 +10,9 @@ year; map geometries are served once at a fingerprinted address that Plotly fetc
 change answers with the measured values only (a dash.Patch) and one page of the table; JSON, scripts and
 geometries are gzip-compressed here, since Django's middleware does not see the dashboard's requests.
 """
+import functools
 import json
+import re
 
 import flask
 from dash import Dash, Input, Output, State, dcc, html
@@ -23,6 +25,9 @@ from .pages import BY_PATH, PAGES, common
 DASHBOARD_PREFIX = common.DASHBOARD_PREFIX
 ONE_YEAR = 31_536_000
 PLOTLY_BUNDLE = "dashboards/plotly-musoya.min.js"  # under settings.PLOTLY_BUNDLE_DIR, a static files folder
+ICON = "web/icons/musoya-192.png"  # the site's icon (1.6 KB), a static file
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\n?')
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
 UNFINGERPRINTED_MAX_AGE = 86_400
 # The base map Plotly asks for (world_110m.json…): empty, since the maps draw only the boundaries they are given.
 EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
@@ -138,6 +143,14 @@ function(level, metric, themes, network, funder, period, bounds) {
 
 class DashboardApp(Dash):
     def interpolate_index(self, **kwargs):
+        """Dash's page, lighter: without dash_table's script, which Dash always lists (the tables are drawn on the
+        server, pages/tables.py); without Babel's polyfill (30 KB) when the partial plotly.js carries the one part
+        of it Dash still uses (regenerator-runtime, see dashboards/plotly_bundle/entry.js); with the site's own
+        small icon instead of Dash's 16 KB favicon; in the language of the person asking."""
+        kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        if bundle_has_regenerator():
+            kwargs["scripts"] = POLYFILL.sub("", kwargs["scripts"])
+        kwargs["favicon"] = f'<link rel="icon" type="image/png" href="{static_url(ICON)}">'
         page = super().interpolate_index(**kwargs)
         language = data.language_from_cookies(flask.request.cookies) if flask.has_request_context() else "fr"
         with translation.override(language):
@@ -273,6 +286,19 @@ def plotly_bundle_url() -> str | None:
         return None
 
 
+@functools.cache
+def bundle_has_regenerator() -> bool:
+    """Whether the partial plotly.js is there and defines regeneratorRuntime (bundles built before it did, not
+    yet rebuilt, do not: the page then keeps Babel's polyfill, which Dash's lazily loaded components need)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(PLOTLY_BUNDLE)
+    if not path or plotly_bundle_url() is None:
+        return False
+    with open(path, "rb") as bundle:
+        return b"regeneratorRuntime" in bundle.read()
+
+
 def static_url(path: str) -> str:
     from django.templatetags.static import static
 
@@ -352,14 +378,10 @@ def _serve(server: flask.Flask) -> None:
 
     def cache_headers(response: flask.Response) -> None:
         """Dash loads some scripts without a fingerprint in their address (plotly.js, the lazily loaded parts of
-        its components): they change only with the installed packages, so browsers may keep them a day. Its
-        favicon's address carries Dash's version: a year."""
+        its components): they change only with the installed packages, so browsers may keep them a day."""
         request = flask.request
         if response.status_code not in (200, 304) or response.cache_control.max_age:
             return
         if request.path.startswith("/_dash-component-suites/"):
             response.cache_control.public = True
             response.cache_control.max_age = UNFINGERPRINTED_MAX_AGE
-        elif request.path == "/_favicon.ico" and request.args.get("v"):  # versioned with Dash
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_YEAR

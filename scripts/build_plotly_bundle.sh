@@ -20,6 +20,7 @@ mkdir -p "$OUT"
 # written to a scratch file and dropped.
 "$SOURCE/node_modules/.bin/esbuild" "$SOURCE/entry.js" --bundle --minify --format=iife --define:global=window \
   --alias:country-iso-search=./"$SOURCE"/stubs/country-iso-search.js \
+  --alias:d3-geo-projection=./"$SOURCE"/stubs/d3-geo-projection.js \
   --legal-comments=none --log-level=warning --outfile="$OUT/plotly-musoya.tmp.js"
 rm -f "$OUT/plotly-musoya.tmp.css"
 mv "$OUT/plotly-musoya.tmp.js" "$OUT/plotly-musoya.min.js"

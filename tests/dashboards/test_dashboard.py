@@ -64,6 +64,35 @@ def test_dashboard_page_is_served_at_the_same_address(wsgi_client):
     assert "cdn" not in page.lower()
 
 
+def test_the_page_loads_no_table_component_and_the_sites_own_icon(wsgi_client):
+    page = wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+    assert "/dash_table/" not in page and "/dash/dcc/dash_core_components" in page
+    assert "_favicon.ico" not in page and 'rel="icon" type="image/png"' in page and "web/icons/musoya-192" in page
+
+
+@pytest.mark.parametrize("has_runtime", [True, False])
+def test_babels_polyfill_is_left_out_only_when_the_bundle_carries_regenerator(wsgi_client, monkeypatch, has_runtime):
+    from dashboards import app
+
+    monkeypatch.setattr(app, "bundle_has_regenerator", lambda: has_runtime)
+    page = wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+    assert ("/deps/polyfill@" in page) is not has_runtime
+    assert "/deps/react@" in page and "/deps/react-dom@" in page
+
+
+@pytest.mark.parametrize(("content", "expected"), [(b"var a;regeneratorRuntime=r;", True), (b"var Plotly;", False)])
+def test_a_bundle_carries_regenerator_when_it_defines_it(tmp_path, monkeypatch, content, expected):
+    from django.contrib.staticfiles import finders
+
+    from dashboards import app
+
+    bundle = tmp_path / "plotly-musoya.min.js"
+    bundle.write_bytes(content)
+    monkeypatch.setattr(finders, "find", lambda path: str(bundle))
+    monkeypatch.setattr(app, "plotly_bundle_url", lambda: "/static/dashboards/plotly-musoya.min.js")
+    assert app.bundle_has_regenerator.__wrapped__() is expected
+
+
 def test_the_language_cookie_sets_the_page_language(wsgi_client):
     wsgi_client.set_cookie("django_language", "en")
     assert '<html lang="en">' in wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
