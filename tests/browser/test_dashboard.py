@@ -221,3 +221,21 @@ def test_the_table_pages_with_its_buttons_and_keeps_the_focus(page):
     expect(pager).to_contain_text("Page 3 sur 47", timeout=TIMEOUT)
     assert page.locator("th[scope=col]").count() == 9
     assert page.locator("#cov-table td.number").first.evaluate("td => getComputedStyle(td).textAlign") == "right"
+
+
+@pytest.mark.parametrize(("view", "charts"), [
+    ("reseaux?themes=vbg", {"net-rollup": ".bars .point", "net-themes": ".hm image"}),
+    ("bailleurs", {"fun-rollup": ".bars .point", "fun-markers": ".bars .point", "fun-themes": ".hm image",
+                   "fun-years": ".bars .point"}),
+])
+def test_every_chart_draws_with_the_partial_plotly(page, view, charts):
+    """The bars and heatmaps drawn by the dashboard's own plotly.js (its trace types, without the components and
+    projections it leaves out), in French."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(DASHBOARD + view)
+    for graph_id, drawn in charts.items():
+        page.wait_for_function("([id, drawn]) => document.querySelectorAll('#' + id + ' ' + drawn).length > 0",
+                               arg=[graph_id, drawn], timeout=TIMEOUT)
+    assert page.evaluate("() => typeof window.regeneratorRuntime") == "object"  # from the bundle, not Babel's polyfill
+    assert errors == []
