@@ -236,7 +236,8 @@ def create_dash_app() -> Dash:
         suppress_callback_exceptions=True,  # each view's components exist only while it is shown
         use_async=False,  # callbacks query the database through Django, which is synchronous
         index_string=INDEX,
-        external_scripts=[{"src": url} for url in [plotly_bundle_url(), static_url("web/dashboard.js")] if url],
+        external_scripts=[{"src": url} for url in [plotly_bundle_url(), static_url("web/app.js"),
+                                                    static_url("web/dashboard.js")] if url],
     )
     app.layout = shell
     _serve(app.server)

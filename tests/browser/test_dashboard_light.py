@@ -56,6 +56,7 @@ def test_the_dashboard_opened_once_loads_again_offline_with_its_data_and_their_d
     summary = page.locator("#cov-summary")
     expect(summary).to_contain_text("interventions", timeout=TIMEOUT)
     seen_online = summary.inner_text()
+    page.wait_for_function("() => document.querySelectorAll('#cov-table tbody tr').length > 0", timeout=TIMEOUT)
     rows_online = page.locator("#cov-table tbody tr").count()
     page.wait_for_load_state("networkidle")
     assert page.locator("#data-date").count() == 0  # online: no date shown
@@ -66,7 +67,7 @@ def test_the_dashboard_opened_once_loads_again_offline_with_its_data_and_their_d
         page.reload()
         wait_for_map(page, "cov-map")
         expect(summary).to_have_text(seen_online, timeout=TIMEOUT)
-        assert page.locator("#cov-table tbody tr").count() == rows_online
+        expect(page.locator("#cov-table tbody tr")).to_have_count(rows_online, timeout=TIMEOUT)
         date = page.locator("#data-date")
         expect(date).to_contain_text("Hors ligne : données du", timeout=TIMEOUT)
         stored_at = int(date.get_attribute("data-stored-at"))

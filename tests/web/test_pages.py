@@ -38,7 +38,10 @@ def test_service_worker_is_served_at_the_root_and_lists_the_app_shell(client):
     assert response["Cache-Control"] == "no-cache"
     body = response.content.decode()
     shell = json.loads(body.split("var SHELL = ", 1)[1].split(";\n", 1)[0])
-    assert any(path.endswith(".js") and "leaflet" in path for path in shell)
+    # Light: what every page needs, not the map's or the dashboard's libraries (kept when a page uses them).
+    assert any("app" in path and path.endswith(".js") for path in shell)
+    assert not [path for path in shell if "leaflet" in path or "plotly" in path]
+    assert '"musoya-keep"' in body
     for path in shell:
         assert client.get(path).status_code == 200, path
 

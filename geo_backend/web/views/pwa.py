@@ -45,11 +45,10 @@ def sign_in_and_out_paths() -> list[str]:
 def service_worker(request):
     response = render(request, "web/sw.js", {
         "sign_in_and_out": json.dumps(sign_in_and_out_paths()),
+        # Only what every page needs: the rest (maps, editor, dashboard) is kept when a page uses it ("musoya-keep").
         "shell": json.dumps([static(path) for path in (
-            "web/site.css", "web/app.js", "web/map-layers.js", "web/map.js", "web/offline-queue.js", "web/editor.js",
-            "vendor/leaflet-vectorgrid/Leaflet.VectorGrid.bundled.min.js",
-            "leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/draw/leaflet.draw.js",
-            "leaflet/draw/leaflet.draw.css", "web/icons/musoya-192.png")] + [reverse("javascript-catalog")]),
+            "web/site.css", "web/app.js", "web/offline-queue.js", "web/icons/musoya-192.png")]
+            + [reverse("javascript-catalog")]),
     }, content_type="application/javascript")
     # The browser must always check for a new worker; the worker itself decides what is cached.
     response["Cache-Control"] = "no-cache"

@@ -51,8 +51,20 @@
   window.addEventListener("offline", showConnection);
   showConnection();
 
+  /* Tells the service worker what this page used (its address, then every resource as it loads), so that a page
+     opened once opens again offline; the worker fetches only what it does not keep yet. */
+  function keepThisPageOffline(registration) {
+    function keep(urls) { if (registration.active) registration.active.postMessage({type: "musoya-keep", urls: urls}); }
+    keep([location.href]);
+    if (!("PerformanceObserver" in window)) return;
+    new PerformanceObserver(function (list) {
+      keep(list.getEntries().map(function (entry) { return entry.name; }));
+    }).observe({type: "resource", buffered: true});
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* the site works without it */ });
+    navigator.serviceWorker.ready.then(keepThisPageOffline);
   }
 
   /* The signed-in account's id ("" for a visitor), as the page was rendered for it. */

@@ -1,6 +1,6 @@
 /* The dashboard's part of the installable app (loaded by dashboards/app.py, a same-origin file: the dashboard's
-   Content-Security-Policy allows no inline script). It registers the site's service worker (web/sw.js), which
-   keeps the dashboard's shell and the last answers of its callbacks; when an answer comes from that cache (the
+   Content-Security-Policy allows no inline script). web/app.js, loaded before it, registers the site's service
+   worker (web/sw.js) and tells it what the dashboard used, so the worker keeps the dashboard's shell and the last answers of its callbacks; when an answer comes from that cache (the
    network failed), the worker says when it was stored and the page shows "Données du …" above the views. */
 (function () {
   "use strict";
@@ -65,8 +65,8 @@
     childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected", "aria-hidden"]});
   document.addEventListener("DOMContentLoaded", function () { repair(document); });
 
+  // The service worker is registered by web/app.js, loaded before this file as on every page of the site.
   if (!("serviceWorker" in navigator)) return;
-  navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { /* works without it */ });
 
   function language() { return english() ? "en" : "fr"; }
 

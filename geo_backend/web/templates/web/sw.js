@@ -1,6 +1,10 @@
-/* Musoya service worker. The app shell and the boundaries are cached at install; pages and API answers are
-   fetched from the network first and kept, so the last data seen stays available offline. Writes are never
-   handled here: the page's outbox (offline-queue.js) keeps them until the connection returns.
+/* Musoya service worker. Its install is light (the shell every page needs and the offline page): a first visit
+   costs little on a slow link. Each page then tells it what it used (app.js and dashboard.js post "musoya-keep"
+   with the page's own address and the resources it loaded); those are kept, mostly from the browser's HTTP cache
+   since the page has just fetched them, so a page opened once opens again offline, the home map with its
+   boundaries and zone tiles included. Pages and API answers are fetched from the network first and kept, so the
+   last data seen stays available offline. Writes are never handled here: the page's outbox (offline-queue.js)
+   keeps them until the connection returns.
 
    The dashboard (/tableau-de-bord/, a Dash app): its scripts and geometries are kept like the boundaries, its
    pages like the site's, and the answers of its callbacks (POSTs, read-only) network first, kept under an address
@@ -19,13 +23,7 @@ var MAX_AGE = {};
 MAX_AGE[PUBLIC_CACHE] = 14 * 24 * 3600 * 1000;
 MAX_AGE[PRIVATE_CACHE] = 12 * 3600 * 1000;
 var STORED_AT = "X-Musoya-Stored-At";
-var FIRST_PAGES = ["/", "/organisations/", "/hors-ligne/"];
-var BASE_LAYERS = ["/api/v1/areas/?level=1", "/api/v1/areas/?level=2", "/api/v1/localities/labels/?max_class=4"];
-// The zone tiles of the whole country at zoom 5 (x 14-16, y 13-15 cover Mali), so the home map shows zones offline
-// from the first visit; closer tiles are kept as they are seen. A signed-in person's tiles are private answers and
-// go to the private cache like any other (store()).
-var ZONE_TILES = [];
-for (var tx = 14; tx <= 16; tx++) for (var ty = 13; ty <= 15; ty++) ZONE_TILES.push("/tiles/zones/5/" + tx + "/" + ty + ".pbf");
+var FIRST_PAGES = ["/hors-ligne/"];
 
 function hash(text) {
   var h = 0;
@@ -35,11 +33,17 @@ function hash(text) {
 
 function isPrivate(response) { return /\bprivate\b/i.test(response.headers.get("Cache-Control") || ""); }
 
-/* Keeps a copy of an answer, in the private or the public cache as the server marked it, with the time. */
-function store(request, response) {
+/* Sign-ins and sign-outs seen so far: an answer fetched before one of them and arriving after it belonged to the
+   previous person and is not kept in the private cache (its purge must not be undone by a late answer). */
+var accountChanges = 0;
+
+/* Keeps a copy of an answer, in the private or the public cache as the server marked it, with the time.
+   `askedAt` is the value of accountChanges when the request was sent. */
+function store(request, response, askedAt) {
   if (!response.ok || /\bno-store\b/i.test(response.headers.get("Cache-Control") || "")) return Promise.resolve();
   var name = isPrivate(response) ? PRIVATE_CACHE : PUBLIC_CACHE;
   return response.blob().then(function (body) {
+    if (name === PRIVATE_CACHE && askedAt !== accountChanges) return undefined;
     var headers = new Headers(response.headers);
     headers.set(STORED_AT, String(Date.now()));
     var stamped = new Response(body, {status: response.status, statusText: response.statusText, headers: headers});
@@ -48,7 +52,8 @@ function store(request, response) {
 }
 
 function fetchAndStore(url) {
-  return fetch(url, {credentials: "same-origin"}).then(function (response) { return store(url, response); });
+  var askedAt = accountChanges;
+  return fetch(url, {credentials: "same-origin"}).then(function (response) { return store(url, response, askedAt); });
 }
 
 /* The kept answer still young enough to serve: the private one first (it is the signed-in person's), then the
@@ -65,12 +70,15 @@ function lookup(request) {
   return from(PRIVATE_CACHE).then(function (found) { return found || from(PUBLIC_CACHE); });
 }
 
-function purgePrivate() { return caches.delete(PRIVATE_CACHE); }
+function purgePrivate() {
+  accountChanges++;
+  return caches.delete(PRIVATE_CACHE);
+}
 
 self.addEventListener("install", function (event) {
   event.waitUntil(Promise.all([
     caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); }),
-    Promise.all(FIRST_PAGES.concat(BASE_LAYERS, ZONE_TILES).map(fetchAndStore))
+    Promise.all(FIRST_PAGES.map(fetchAndStore))
   ]).then(function () { return self.skipWaiting(); }));
 });
 
@@ -87,14 +95,45 @@ self.addEventListener("message", function (event) {
   if (event.data && event.data.type === "purge-private") event.waitUntil(purgePrivate());
 });
 
+/* "musoya-keep": a page lists what it used (its own address and its resources); what is not kept yet is fetched
+   (from the HTTP cache when the page has just loaded it) and kept like an answer seen through the fetch handler.
+   Never kept from here: the worker itself, the dashboard's callbacks (POSTs), sign-in pages, the administration
+   and the library's files (library.js asks for those, see the end of this file). */
+var NOT_KEPT = [/^\/sw\.js$/, /^\/fichiers\//, /_dash-update-component$/, /^\/(en\/)?comptes\//, /^\/(en\/)?admin\//];
+var KEEP_AT_MOST = 300;  // addresses per message: a page cannot make the worker fetch without bound
+
+function keepOne(address) {
+  var url;
+  try { url = new URL(address, self.location.origin); } catch (error) { return Promise.resolve(); }
+  url.hash = "";
+  if (url.origin !== self.location.origin) return Promise.resolve();
+  if (NOT_KEPT.some(function (pattern) { return pattern.test(url.pathname); })) return Promise.resolve();
+  return caches.match(url.href, {ignoreVary: true}).then(function (found) {
+    if (found) return undefined;
+    if (url.pathname.startsWith("/static/")) {
+      return caches.open(SHELL_CACHE).then(function (cache) { return cache.add(url.href); });
+    }
+    return fetchAndStore(url.href);
+  }).catch(function () { /* offline or refused: it will be kept when seen again */ });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "musoya-keep" || !Array.isArray(data.urls)) return;
+  event.waitUntil(Promise.all(data.urls.slice(0, KEEP_AT_MOST).filter(function (url) {
+    return typeof url === "string";
+  }).map(keepOne)));
+});
+
 var OFFLINE_ANSWER = JSON.stringify({code: "offline", message: {fr: "Hors ligne.", en: "Offline."}});
 var OFFLINE_PAGE = '<!doctype html><html lang="fr"><meta charset="utf-8"><title>Musoya</title>' +
   '<p>Hors ligne : cette page n\'est pas disponible sur cet appareil. / Offline: this page is not on this device.</p>';
 
 function networkFirst(request, fallbackUrl) {
+  var askedAt = accountChanges;
   return fetch(request).then(function (response) {
     var copy = response.clone();
-    store(request, copy);
+    store(request, copy, askedAt);
     return response;
   }).catch(function () {
     return lookup(request).then(function (cached) {
@@ -135,9 +174,10 @@ function tellFromCache(clientId, cached) {
 
 function dashboardCallback(event) {
   var request = event.request;
+  var askedAt = accountChanges;
   return callbackKey(request).then(function (key) {
     return fetch(request).then(function (response) {
-      store(key, response.clone());
+      store(key, response.clone(), askedAt);
       return response;
     }).catch(function () {
       return lookup(key).then(function (cached) {
@@ -161,9 +201,10 @@ function cacheFirst(request) {
 }
 
 function staleWhileRevalidate(request) {
+  var askedAt = accountChanges;
   return lookup(request).then(function (cached) {
     var fresh = fetch(request).then(function (response) {
-      store(request, response.clone());
+      store(request, response.clone(), askedAt);
       return response;
     }).catch(function () { return cached; });
     return cached || fresh;
