@@ -57,7 +57,8 @@ migrate: venv db messages
 PLOTLY_BUNDLE := var/build/plotly/dashboards/plotly-musoya.min.js
 plotly-bundle: $(PLOTLY_BUNDLE)
 $(PLOTLY_BUNDLE): dashboards/plotly_bundle/package-lock.json dashboards/plotly_bundle/entry.js \
-		dashboards/plotly_bundle/stubs/country-iso-search.js scripts/build_plotly_bundle.sh | system
+		dashboards/plotly_bundle/build.js \
+		$(wildcard dashboards/plotly_bundle/stubs/*.js) scripts/build_plotly_bundle.sh | system
 	@scripts/build_plotly_bundle.sh
 
 static: venv plotly-bundle

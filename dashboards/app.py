@@ -10,7 +10,9 @@ year; map geometries are served once at a fingerprinted address that Plotly fetc
 change answers with the measured values only (a dash.Patch) and one page of the table; JSON, scripts and
 geometries are gzip-compressed here, since Django's middleware does not see the dashboard's requests.
 """
+import functools
 import json
+import re
 
 import flask
 from dash import Dash, Input, Output, State, dcc, html
@@ -23,6 +25,9 @@ from .pages import BY_PATH, PAGES, common
 DASHBOARD_PREFIX = common.DASHBOARD_PREFIX
 ONE_YEAR = 31_536_000
 PLOTLY_BUNDLE = "dashboards/plotly-musoya.min.js"  # under settings.PLOTLY_BUNDLE_DIR, a static files folder
+ICON = "web/icons/musoya-192.png"  # the site's icon (1.6 KB), a static file
+UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\n?')
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
 UNFINGERPRINTED_MAX_AGE = 86_400
 # The base map Plotly asks for (world_110m.json…): empty, since the maps draw only the boundaries they are given.
 EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
@@ -67,6 +72,19 @@ h2 { font-size: 1.1rem; margin: .4rem 0; }
 .detail { border-left: 3px solid var(--accent); padding-left: .75rem; max-height: 560px; overflow: auto; }
 .two-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(24rem, 1fr)); gap: 1rem; }
 .table-block { margin-top: 1rem; }
+.table-scroll { overflow-x: auto; }
+.data-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+.data-table th, .data-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
+                                 vertical-align: top; max-width: 360px; }
+.data-table th { background: #f3f0f7; font-weight: 700; }
+.data-table .number { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.data-table .sort { all: unset; cursor: pointer; font-weight: 700; }
+.data-table .sort:focus-visible { outline: 3px solid #d95f02; outline-offset: 2px; }
+.data-table th[aria-sort=ascending] .sort::after { content: " \25B2"; }
+.data-table th[aria-sort=descending] .sort::after { content: " \25BC"; }
+.detail .data-table { font-size: .85rem; }
+.pager { display: flex; gap: .6rem; align-items: center; margin-top: .4rem; font-size: .9rem; }
+.button:disabled { background: #8a8478; cursor: default; }
 .table-head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; }
 .exports { display: flex; gap: .5rem; }
 .button { background: var(--accent); color: #fff; border: 0; border-radius: 4px; padding: .35rem .8rem; font: inherit;
@@ -125,6 +143,14 @@ function(level, metric, themes, network, funder, period, bounds) {
 
 class DashboardApp(Dash):
     def interpolate_index(self, **kwargs):
+        """Dash's page, lighter: without dash_table's script, which Dash always lists (the tables are drawn on the
+        server, pages/tables.py); without Babel's polyfill (30 KB) when the partial plotly.js carries the one part
+        of it Dash still uses (regenerator-runtime, see dashboards/plotly_bundle/entry.js); with the site's own
+        small icon instead of Dash's 16 KB favicon; in the language of the person asking."""
+        kwargs["scripts"] = UNUSED_SCRIPTS.sub("", kwargs["scripts"])
+        if bundle_has_regenerator():
+            kwargs["scripts"] = POLYFILL.sub("", kwargs["scripts"])
+        kwargs["favicon"] = f'<link rel="icon" type="image/png" href="{static_url(ICON)}">'
         page = super().interpolate_index(**kwargs)
         language = data.language_from_cookies(flask.request.cookies) if flask.has_request_context() else "fr"
         with translation.override(language):
@@ -261,6 +287,19 @@ def plotly_bundle_url() -> str | None:
         return None
 
 
+@functools.cache
+def bundle_has_regenerator() -> bool:
+    """Whether the partial plotly.js is there and defines regeneratorRuntime (bundles built before it did, not
+    yet rebuilt, do not: the page then keeps Babel's polyfill, which Dash's lazily loaded components need)."""
+    from django.contrib.staticfiles import finders
+
+    path = finders.find(PLOTLY_BUNDLE)
+    if not path or plotly_bundle_url() is None:
+        return False
+    with open(path, "rb") as bundle:
+        return b"regeneratorRuntime" in bundle.read()
+
+
 def static_url(path: str) -> str:
     from django.templatetags.static import static
 
@@ -340,14 +379,10 @@ def _serve(server: flask.Flask) -> None:
 
     def cache_headers(response: flask.Response) -> None:
         """Dash loads some scripts without a fingerprint in their address (plotly.js, the lazily loaded parts of
-        its components): they change only with the installed packages, so browsers may keep them a day. Its
-        favicon's address carries Dash's version: a year."""
+        its components): they change only with the installed packages, so browsers may keep them a day."""
         request = flask.request
         if response.status_code not in (200, 304) or response.cache_control.max_age:
             return
         if request.path.startswith("/_dash-component-suites/"):
             response.cache_control.public = True
             response.cache_control.max_age = UNFINGERPRINTED_MAX_AGE
-        elif request.path == "/_favicon.ico" and request.args.get("v"):  # versioned with Dash
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_YEAR

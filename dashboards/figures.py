@@ -260,13 +260,15 @@ class Table:
     """A table as shown and exported: rows keyed by column id, and per column its label and kind."""
 
     frame: pd.DataFrame
-    columns: list[tuple[str, str, str]]  # (id, label, kind: "text", "integer", "decimal", "percent", "date")
+    # (id, label, kind: "text", "integer", "decimal", "percent", "date" or "link": an address, shown as a link)
+    columns: list[tuple[str, str, str]]
     name: str = "tableau"
     notes: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # the text of the links of a "link" column, by its id
 
     def labelled(self) -> pd.DataFrame:
-        """The rows with the columns' labels as headers (for exports; links, kind "markdown", stay on screen)."""
-        columns = [c for c in self.columns if c[2] != "markdown"]
+        """The rows with the columns' labels as headers (for exports; links stay on screen)."""
+        columns = [c for c in self.columns if c[2] != "link"]
         return self.frame[[c[0] for c in columns]].rename(columns={c[0]: c[1] for c in columns})
 
 
@@ -336,11 +338,12 @@ def overlaps_table(pairs: pd.DataFrame) -> Table:
     if "coordinated" in pairs:
         rows = rows.assign(coordinated=[_("oui") if value else _("non") for value in pairs["coordinated"]])
         columns.append(("coordinated", _("Coordonné (partenariat accepté)"), "text"))
+    links = {}
     if "propose_url" in pairs and pairs["propose_url"].astype(bool).any():
-        label = _("Proposer un partenariat")
-        rows = rows.assign(propose=[f"[{label}]({url})" if url else "" for url in pairs["propose_url"]])
-        columns.append(("propose", _("Agir"), "markdown"))
-    return Table(rows, columns, name="chevauchements")
+        rows = rows.assign(propose=pairs["propose_url"])
+        columns.append(("propose", _("Agir"), "link"))
+        links["propose"] = _("Proposer un partenariat")
+    return Table(rows, columns, name="chevauchements", links=links)
 
 
 def member_themes_table(frame: pd.DataFrame, rollup: pd.DataFrame, theme_labels: dict) -> Table:

@@ -16,11 +16,10 @@ fi
 echo "==> Dashboard plotly.js partial bundle (npm ci + esbuild)"
 (cd "$SOURCE" && npm ci --no-audit --no-fund --loglevel=error)
 mkdir -p "$OUT"
-# The maplibre stylesheet esbuild would emit beside the script is for map traces the bundle does not include:
-# written to a scratch file and dropped.
-"$SOURCE/node_modules/.bin/esbuild" "$SOURCE/entry.js" --bundle --minify --format=iife --define:global=window \
-  --alias:country-iso-search=./"$SOURCE"/stubs/country-iso-search.js \
-  --legal-comments=none --log-level=warning --outfile="$OUT/plotly-musoya.tmp.js"
+# esbuild through its API (dashboards/plotly_bundle/build.js: the stubs and the unused components left out). The
+# maplibre stylesheet esbuild would emit beside the script is for map traces the bundle does not include: written to
+# a scratch file and dropped.
+node "$SOURCE/build.js" "$OUT/plotly-musoya.tmp.js"
 rm -f "$OUT/plotly-musoya.tmp.css"
 mv "$OUT/plotly-musoya.tmp.js" "$OUT/plotly-musoya.min.js"
 gzip -9 -k -f -n "$OUT/plotly-musoya.min.js"

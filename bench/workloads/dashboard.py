@@ -23,7 +23,7 @@ callbacks run on the real 701 communes. Every HTTP request goes to a gunicorn st
   requests in `extra`.
 - **dashboard theme change, <view>: time to updated map / bytes (<link>)**: after the first visit, the theme filter
   set as the dropdown does (dash_clientside.set_props): ms until both the summary and the map's values changed, and
-  the bytes received until idle (the favicon, fetched lazily once, left out).
+  the bytes received until idle (the page's icon, fetched lazily once, left out).
 """
 import contextlib
 import gzip
@@ -169,8 +169,9 @@ CALLBACKS = [
     ("coverage map + table, theme change (patch)", "..cov-map.figure", ONE_THEME, "f-themes.value", CALLBACK_SAMPLES),
     ("coverage map + table, all themes, level change (full figure)", "..cov-map.figure", ALL_THEMES,
      "f-level.value", CALLBACK_SAMPLES),
-    ("coverage table, next page", "..cov-table.data@", {**ALL_THEMES, "cov-table.page_current": 1},
-     "cov-table.page_current", CALLBACK_SAMPLES),
+    ("coverage table, next page", "..cov-table.children@",
+     {**ALL_THEMES, "cov-next.n_clicks": 1, "cov-order": {"page": 0, "column": None, "descending": False}},
+     "cov-next.n_clicks", CALLBACK_SAMPLES),
     ("coverage CSV export", "cov-download.data", {**ALL_THEMES, "cov-csv.n_clicks": 1}, "cov-csv.n_clicks",
      CALLBACK_SAMPLES),
     ("gaps map + table, theme change", "..gap-map.figure", ONE_THEME, "f-themes.value", CALLBACK_SAMPLES),
@@ -292,8 +293,8 @@ def filter_change(page, meter: NetworkMeter) -> dict:
     meter.reset()
     change_ms = page.evaluate(FILTER_CHANGE_JS, [THEME, VISIT_TIMEOUT_MS])
     idle = meter.wait_idle(page)
-    # The browser asks for the favicon once, lazily after the first load: not part of the filter change.
-    requests = [r for r in meter.requests.values() if "_favicon" not in r["url"]]
+    # The browser asks for the page's icon once, lazily after the first load: not part of the filter change.
+    requests = [r for r in meter.requests.values() if "/icons/musoya-" not in r["url"]]
     return {"change_ms": change_ms, "bytes": sum(r["bytes"] for r in requests), "idle": idle,
             "requests": len(requests), "largest": meter.largest(3)}
 

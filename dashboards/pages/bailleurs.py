@@ -1,16 +1,17 @@
 """Bailleurs: coverage by funder and theme, the OECD gender-marker split, and coverage over the years of the
 chosen period, to show what changed."""
-from dash import Output, State, html
+from dash import Output, html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import data, figures, state
-from . import common
+from . import common, tables
 
 PATH = "bailleurs"
 NAME = "bailleurs"
 TITLE = gettext_lazy("Bailleurs")
 P = "fun"
+TABLE_TITLE = gettext_lazy("Couverture et marqueur genre par bailleur")
 MAX_YEARS = 10  # the yearly series costs one coverage query per year (the last years of the period)
 
 
@@ -29,7 +30,7 @@ def layout(filters: state.Filters, options: common.Options) -> list:
             common.graph(f"{P}-themes", "bailleurs-themes", height=300),
             common.graph(f"{P}-years", "couverture-annees", height=300),
         ]),
-        common.table_block(P, _("Couverture et marqueur genre par bailleur")),
+        tables.block(P, TABLE_TITLE),
     ]
 
 
@@ -43,17 +44,17 @@ def years_of(filters: state.Filters, bounds) -> list[int]:
 
 
 def register(app) -> None:
-    common.register_table(app, P, build_table)
+    tables.register(app, P, TABLE_TITLE, tables.cached(P, build_table))
 
     @app.callback(
         Output(f"{P}-rollup", "figure"), Output(f"{P}-markers", "figure"), Output(f"{P}-themes", "figure"),
-        *common.table_outputs(P), Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
+        *tables.outputs(P), Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
         *common.FILTER_INPUTS, common.BOUNDS_STATE,
-        State(f"{P}-table", "page_current"), State(f"{P}-table", "sort_by"),
+        tables.order_state(P),
     )
     @common.in_language
     def update(*values):
-        *filter_values, bounds, page_current, sort_by = values
+        *filter_values, bounds, order = values
         context = common.request_context()
         filters = common.filters_from(filter_values, bounds)
         funders = data.funder_frame(context.audience, filters)
@@ -62,14 +63,14 @@ def register(app) -> None:
         themes["funder"] = themes["funder"].fillna(_("Sans bailleur déclaré"))
         domains = data.domain_labels()
         table = figures.funder_table(funders)
-        common.TABLES.put(common.table_key(P, context, filters), table)
+        tables.TABLES.put(tables.table_key(P, context, filters), table)
         summary = _("%(funders)s bailleurs ; %(interventions)s interventions comptées.") % {
             "funders": len(funders), "interventions": chosen.interventions}
         return (figures.rollup_bar(funders, name_column="funder", title=_("Femmes couvertes par bailleur")),
                 figures.gender_marker_bar(funders),
                 figures.theme_heatmap(themes, row_column="funder", theme_labels=domains,
                                       title=_("Interventions par bailleur et par thème")),
-                *common.first_page(table, page_current, sort_by),
+                *tables.first_page(P, TABLE_TITLE, table, order),
                 [summary, " ", common.audience_note(context.audience)], common.demo_note(chosen.has_demo))
 
     @app.callback(Output(f"{P}-years", "figure"), *common.FILTER_INPUTS, common.BOUNDS_STATE)

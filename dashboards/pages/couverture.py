@@ -1,16 +1,17 @@
 """Couverture: organisations present, share of women covered or women per organisation, per region, cercle or
 commune; hover shows the unit's figures, a click lists who works there, on what, since when."""
-from dash import Input, Output, Patch, State, ctx, dash_table, html
+from dash import Input, Output, Patch, ctx, html, no_update
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import data, figures, state
-from . import common
+from . import common, tables
 
 PATH = ""
 NAME = "couverture"
 TITLE = gettext_lazy("Couverture")
 P = "cov"
+TABLE_TITLE = gettext_lazy("Chiffres par unité")
 
 
 def layout(filters: state.Filters, options: common.Options) -> list:
@@ -28,7 +29,7 @@ def layout(filters: state.Filters, options: common.Options) -> list:
                 html.P(_("Cliquez sur une unité de la carte pour voir qui y travaille, sur quoi et depuis quand.")),
             ]),
         ]),
-        common.table_block(P, _("Chiffres par unité")),
+        tables.block(P, TABLE_TITLE),
     ]
 
 
@@ -38,17 +39,17 @@ def build_table(context: common.Context, filters: state.Filters) -> figures.Tabl
 
 
 def register(app) -> None:
-    common.register_table(app, P, build_table)
+    tables.register(app, P, TABLE_TITLE, tables.cached(P, build_table))
 
     @app.callback(
-        Output(f"{P}-map", "figure"), *common.table_outputs(P),
+        Output(f"{P}-map", "figure"), *tables.outputs(P),
         Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
         *common.FILTER_INPUTS, common.BOUNDS_STATE,
-        State(f"{P}-table", "page_current"), State(f"{P}-table", "sort_by"),
+        tables.order_state(P),
     )
     @common.in_language
     def update(*values):
-        *filter_values, bounds, page_current, sort_by = values
+        *filter_values, bounds, order = values
         context = common.request_context()
         filters = common.filters_from(filter_values, bounds)
         frame = data.coverage_frame(context.audience, filters)
@@ -61,14 +62,14 @@ def register(app) -> None:
             for key, value in figures.coverage_values(frame, filters.metric).items():
                 figure["data"][1][key] = value
         table = figures.coverage_table(frame, data.units_frame(filters.level), level=filters.level)
-        common.TABLES.put(common.table_key(P, context, filters), table)
+        tables.TABLES.put(tables.table_key(P, context, filters), table)
         women, covered = frame["women"].sum(), frame["women_covered"].sum()
         summary = _("%(organisations)s organisations, %(interventions)s interventions : %(covered)s femmes "
                     "couvertes sur %(women)s (%(share)s %%).") % {
             "organisations": chosen.organisations, "interventions": chosen.interventions,
             "covered": figures.formatted(covered), "women": figures.formatted(women),
             "share": figures.formatted(covered / women * 100 if women else 0, 1)}
-        return (figure, *common.first_page(table, page_current, sort_by),
+        return (figure, *tables.first_page(P, TABLE_TITLE, table, order),
                 [summary, " ", common.audience_note(context.audience)], common.demo_note(chosen.has_demo))
 
     @app.callback(
@@ -80,12 +81,12 @@ def register(app) -> None:
     def detail(click, *values):
         pcode = state.clicked_pcode(click)
         if pcode is None:
-            return common.no_update
+            return no_update
         context = common.request_context()
         filters = common.filters_from(values[:-1], values[-1])
         units = data.units_frame(filters.level).set_index("pcode")
         if pcode not in units.index:
-            return common.no_update
+            return no_update
         frame = data.unit_interventions_frame(context.audience, filters, pcode)
         table = figures.unit_table(frame)
         heading = units.at[pcode, "name"]
@@ -97,12 +98,8 @@ def register(app) -> None:
         else:
             children += [
                 html.P(_("%(count)s interventions visibles, par organisation :") % {"count": len(frame)}),
-                dash_table.DataTable(
-                    id=f"{P}-detail-table", data=common.all_rows(table),
-                    columns=common.datatable_columns(table), page_size=10, style_as_list_view=True,
-                    style_table={"overflowX": "auto"},
-                    style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto",
-                                "fontFamily": "system-ui, sans-serif", "fontSize": "0.85rem", "padding": "3px 6px"}),
+                html.Div(tables.whole(table, _("Interventions visibles dans %(unit)s") % {"unit": heading}),
+                         className="table-scroll"),
             ]
             if frame["is_demo"].any():
                 children.append(html.P(str(figures.DEMO_NOTE), className="demo-note"))

@@ -1,15 +1,16 @@
 """Réseaux: per network, its members' coverage together, and the themes each member covers."""
-from dash import Output, State, html
+from dash import Output, html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import data, figures, state
-from . import common
+from . import common, tables
 
 PATH = "reseaux"
 NAME = "reseaux"
 TITLE = gettext_lazy("Réseaux")
 P = "net"
+TABLE_TITLE = gettext_lazy("Membres des réseaux et thèmes couverts")
 
 
 def layout(filters: state.Filters, options: common.Options) -> list:
@@ -23,7 +24,7 @@ def layout(filters: state.Filters, options: common.Options) -> list:
             common.graph(f"{P}-rollup", "reseaux-couverture", height=300),
             common.graph(f"{P}-themes", "reseaux-themes", height=300),
         ]),
-        common.table_block(P, _("Membres des réseaux et thèmes couverts")),
+        tables.block(P, TABLE_TITLE),
     ]
 
 
@@ -34,17 +35,17 @@ def build_table(context: common.Context, filters: state.Filters) -> figures.Tabl
 
 
 def register(app) -> None:
-    common.register_table(app, P, build_table)
+    tables.register(app, P, TABLE_TITLE, tables.cached(P, build_table))
 
     @app.callback(
-        Output(f"{P}-rollup", "figure"), Output(f"{P}-themes", "figure"), *common.table_outputs(P),
+        Output(f"{P}-rollup", "figure"), Output(f"{P}-themes", "figure"), *tables.outputs(P),
         Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
         *common.FILTER_INPUTS, common.BOUNDS_STATE,
-        State(f"{P}-table", "page_current"), State(f"{P}-table", "sort_by"),
+        tables.order_state(P),
     )
     @common.in_language
     def update(*values):
-        *filter_values, bounds, page_current, sort_by = values
+        *filter_values, bounds, order = values
         context = common.request_context()
         filters = common.filters_from(filter_values, bounds)
         domains = data.domain_labels()
@@ -56,8 +57,8 @@ def register(app) -> None:
         heat = figures.theme_heatmap(members.assign(row=members["member"]), row_column="row", theme_labels=domains,
                                      title=_("Interventions des membres, par thème"))
         table = figures.member_themes_table(members, rollup, domains)
-        common.TABLES.put(common.table_key(P, context, filters), table)
+        tables.TABLES.put(tables.table_key(P, context, filters), table)
         summary = _("%(networks)s réseaux, %(members)s membres.") % {
             "networks": len(rollup), "members": members["member"].nunique()}
-        return (bar, heat, *common.first_page(table, page_current, sort_by),
+        return (bar, heat, *tables.first_page(P, TABLE_TITLE, table, order),
                 [summary, " ", common.audience_note(context.audience)], common.demo_note(chosen.has_demo))

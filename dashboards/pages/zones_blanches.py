@@ -1,16 +1,17 @@
 """Zones blanches: the units without any coverage for the chosen themes (and other filters), ranked by women
 without coverage, on a map and in a table; organisations working on those themes next door are suggested."""
-from dash import Output, Patch, State, ctx
+from dash import Output, Patch, ctx
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import data, figures, state
-from . import common
+from . import common, tables
 
 PATH = "zones-blanches"
 NAME = "zones-blanches"
 TITLE = gettext_lazy("Zones blanches")
 P = "gap"
+TABLE_TITLE = gettext_lazy("Unités sans couverture, par femmes sans couverture")
 
 
 def layout(filters: state.Filters, options: common.Options) -> list:
@@ -22,7 +23,7 @@ def layout(filters: state.Filters, options: common.Options) -> list:
         common.filter_bar(filters, options),
         common.status_line(P),
         common.graph(f"{P}-map", NAME),
-        common.table_block(P, _("Unités sans couverture, par femmes sans couverture")),
+        tables.block(P, TABLE_TITLE),
     ]
 
 
@@ -31,17 +32,17 @@ def build_table(context: common.Context, filters: state.Filters) -> figures.Tabl
 
 
 def register(app) -> None:
-    common.register_table(app, P, build_table)
+    tables.register(app, P, TABLE_TITLE, tables.cached(P, build_table))
 
     @app.callback(
-        Output(f"{P}-map", "figure"), *common.table_outputs(P),
+        Output(f"{P}-map", "figure"), *tables.outputs(P),
         Output(f"{P}-summary", "children"), Output(f"{P}-demo", "children"),
         *common.FILTER_INPUTS, common.BOUNDS_STATE,
-        State(f"{P}-table", "page_current"), State(f"{P}-table", "sort_by"),
+        tables.order_state(P),
     )
     @common.in_language
     def update(*values):
-        *filter_values, bounds, page_current, sort_by = values
+        *filter_values, bounds, order = values
         context = common.request_context()
         filters = common.filters_from(filter_values, bounds)
         gaps = data.gaps_frame(context.audience, filters)
@@ -56,9 +57,9 @@ def register(app) -> None:
             for key, value in values.items():
                 figure["data"][1][key] = value
         table = figures.gaps_table(gaps, level=filters.level)
-        common.TABLES.put(common.table_key(P, context, filters), table)
+        tables.TABLES.put(tables.table_key(P, context, filters), table)
         units = len(data.units_frame(filters.level))
         summary = _("%(gaps)s unités sur %(units)s sans aucune couverture, %(women)s femmes.") % {
             "gaps": len(gaps), "units": units, "women": figures.formatted(gaps["women_uncovered"].sum())}
-        return (figure, *common.first_page(table, page_current, sort_by),
+        return (figure, *tables.first_page(P, TABLE_TITLE, table, order),
                 [summary, " ", common.audience_note(context.audience)], common.demo_note(chosen.has_demo))

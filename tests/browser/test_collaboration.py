@@ -49,12 +49,12 @@ def proposal_link_in_overlaps(page, partner_name: str):
         row = page.locator("#ovl-table tr", has_text=partner_name)
         if row.count():
             return row.first.get_by_role("link", name="Proposer un partenariat")
-        next_page = page.locator("#ovl-table button.next-page")
+        next_page = page.locator("#ovl-next")
         if not next_page.count() or next_page.is_disabled():
             break
-        first_row = page.locator("#ovl-table tbody tr").nth(1).inner_text()
+        first_row = page.locator("#ovl-table tbody tr").first.inner_text()
         next_page.click()
-        page.wait_for_function("t => document.querySelectorAll('#ovl-table tbody tr')[1].innerText !== t",
+        page.wait_for_function("t => document.querySelector('#ovl-table tbody tr').innerText !== t",
                                arg=first_row, timeout=TIMEOUT)
     raise AssertionError(f"no overlap with {partner_name} in the table")
 

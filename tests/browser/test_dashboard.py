@@ -167,9 +167,10 @@ def test_the_csv_export_matches_the_table(page, tmp_path):
     wait_for_map(page, "cov-map")
     expect(page.locator("#cov-summary")).to_contain_text("interventions", timeout=TIMEOUT)
     first_before = table_rows(page, "cov-table")[0]
-    page.locator("#cov-table th").filter(has_text="Femmes (2017)").locator(".column-header--sort").click()
+    page.locator("#cov-table").get_by_role("button", name="Femmes (2017)", exact=True).click()
     page.wait_for_function("first => document.querySelector('#cov-table tbody td').innerText.trim() !== first",
                            arg=first_before[0], timeout=TIMEOUT)
+    expect(page.locator("#cov-table th[aria-sort=ascending]")).to_have_text("Femmes (2017)")
     header, rows = table_header(page, "cov-table"), table_rows(page, "cov-table")
     women = [number(row[header.index("Femmes (2017)")]) for row in rows]
     assert women == sorted(women)  # sorted on the server, across all 701 communes
@@ -200,3 +201,41 @@ def test_the_site_language_switch_applies_to_the_dashboard(page):
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "/tableau-de-bord/reseaux" in page.url and "themes=vbg" in page.url
     assert any(c["name"] == "django_language" and c["value"] == "en" for c in page.context.cookies())
+
+
+def test_the_table_pages_with_its_buttons_and_keeps_the_focus(page):
+    page.goto(DASHBOARD + "?niveau=3")
+    wait_for_map(page, "cov-map")
+    pager = page.get_by_role("navigation", name="Pages du tableau")
+    expect(pager).to_contain_text("Page 1 sur 47", timeout=TIMEOUT)  # 701 communes, 15 a page
+    expect(page.get_by_role("button", name="Page précédente")).to_be_disabled()
+    first_page = table_rows(page, "cov-table")
+    page.get_by_role("button", name="Page suivante").focus()
+    page.keyboard.press("Enter")
+    expect(pager).to_contain_text("Page 2 sur 47", timeout=TIMEOUT)
+    assert table_rows(page, "cov-table") != first_page and len(table_rows(page, "cov-table")) == 15
+    # The table drawn anew, the keyboard focus stays on the button (web/dashboard.js).
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'cov-next'",
+                           timeout=TIMEOUT)
+    page.keyboard.press("Enter")
+    expect(pager).to_contain_text("Page 3 sur 47", timeout=TIMEOUT)
+    assert page.locator("th[scope=col]").count() == 9
+    assert page.locator("#cov-table td.number").first.evaluate("td => getComputedStyle(td).textAlign") == "right"
+
+
+@pytest.mark.parametrize(("view", "charts"), [
+    ("reseaux?themes=vbg", {"net-rollup": ".bars .point", "net-themes": ".hm image"}),
+    ("bailleurs", {"fun-rollup": ".bars .point", "fun-markers": ".bars .point", "fun-themes": ".hm image",
+                   "fun-years": ".bars .point"}),
+])
+def test_every_chart_draws_with_the_partial_plotly(page, view, charts):
+    """The bars and heatmaps drawn by the dashboard's own plotly.js (its trace types, without the components and
+    projections it leaves out), in French."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(DASHBOARD + view)
+    for graph_id, drawn in charts.items():
+        page.wait_for_function("([id, drawn]) => document.querySelectorAll('#' + id + ' ' + drawn).length > 0",
+                               arg=[graph_id, drawn], timeout=TIMEOUT)
+    assert page.evaluate("() => typeof window.regeneratorRuntime") == "object"  # from the bundle, not Babel's polyfill
+    assert errors == []

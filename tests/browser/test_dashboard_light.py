@@ -32,11 +32,6 @@ def first_visit(browser, live_url) -> NetworkMeter:
     return meter
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not met yet: ~840 KB for the page alone (brotli; partial plotly.js 391 KB, dash_table's async-table 87 KB and "
-    "async-highlight 33 KB, dcc 94 KB, dash-renderer 51 KB, react-dom 38 KB, polyfill 30 KB, favicon 16 KB, "
-    "geometry 33 KB), plus the site's app install by the service worker (shell, pages, boundary layers) on a "
-    "first visit; strict, so that meeting the budget turns this into a failure to remove the mark"))
 def test_the_first_visit_transfers_under_the_budget(browser, live_url):
     meter = first_visit(browser, live_url)
     breakdown = {"page": meter.total("page"), "total": meter.total(), "by_type": meter.by_type(),
@@ -45,6 +40,10 @@ def test_the_first_visit_transfers_under_the_budget(browser, live_url):
     # The partial bundle, not Dash's full plotly.min.js.
     assert [url for url in meter.plotly_requests if "plotly-musoya" in url] and not [
         url for url in meter.plotly_requests if "plotly.min.js" in url], meter.plotly_requests
+    # No table component (the tables are HTML drawn by the server), no Babel polyfill, no Dash favicon.
+    loaded = [r["url"] for r in meter.requests.values()]
+    assert not [url for url in loaded if any(part in url for part in (
+        "/dash_table/", "async-table", "async-highlight", "/deps/polyfill@", "_favicon.ico"))], loaded
 
 
 def test_the_dashboard_opened_once_loads_again_offline_with_its_data_and_their_date(page):

@@ -12,6 +12,7 @@ from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
 from tests import factories
 from tests.analytics.grid_setup import WOMEN_PER_COMMUNE, declared, grid_edition, rectangle
+from tests.dashboards.drawn import table
 from tests.dashboards.test_dashboard import call, filter_values, wsgi_client  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_an_editor_gets_a_prefilled_proposal_link_others_none(grid_world):
     assert f"organisation={orgs['b'].id}" in url and f"partenaire={orgs['a'].id}" in url
     assert "communes=ZZ010101,ZZ010102" in url and "themes=vbg" in url
     table = figures.overlaps_table(pairs)
-    assert table.frame.iloc[0]["propose"] == f"[Proposer un partenariat]({url})"
+    assert table.frame.iloc[0]["propose"] == url and table.links == {"propose": "Proposer un partenariat"}
     assert table.frame.iloc[0]["coordinated"] == "non"
     assert "propose" not in table.labelled().columns.tolist()  # the link stays on screen, out of the exports
     assert "Coordonné (partenariat accepté)" in table.labelled().columns.tolist()
@@ -95,14 +96,16 @@ def test_the_view_filters_the_coordinated_pairs_out(wsgi_client, mali):  # noqa:
     def rows(toggle):
         response, _size = call(wsgi_client, "..ovl-map.figure", filter_values(level=3, themes=["vbg"]),
                                extra={"ovl-uncoordinated": toggle})
-        table = response["ovl-table"]
-        return {(r["organisation_a"], r["organisation_b"]): r["coordinated"] for r in table["data"]}, table
+        header, shown = table(response["ovl-table"]["children"])
+        a, b, coordinated = (header.index(label) for label in ("Organisation A", "Organisation B",
+                                                                 "Coordonné (partenariat accepté)"))
+        return {(r[a], r[b]): r[coordinated] for r in shown}, response["ovl-table"]
 
     every, _table = rows([])
     assert every == {("Association A du test", "Association B du test"): "oui",
                      ("Association A du test", "Association C du test"): "non",
                      ("Association B du test", "Association C du test"): "non"}
-    uncoordinated, table = rows(["non-coordonnes"])
+    uncoordinated, drawn = rows(["non-coordonnes"])
     assert set(uncoordinated) == {("Association A du test", "Association C du test"),
                                   ("Association B du test", "Association C du test")}
-    assert "propose" not in json.dumps(table["columns"])  # a visitor gets no proposal link
+    assert "/espace/partenariats/proposer/" not in json.dumps(drawn)  # a visitor gets no proposal link

@@ -9,17 +9,19 @@ import json
 import pytest
 from werkzeug.test import Client
 
+from .drawn import number, table
+
 PREFIX = "/tableau-de-bord"
 
 
 @pytest.fixture
 def wsgi_client(db):
     from dashboards import data
-    from dashboards.pages import common
+    from dashboards.pages import tables
     from geo_backend.wsgi import application
 
     data.clear_caches()
-    common.TABLES.clear()
+    tables.TABLES.clear()
     return Client(application)
 
 
@@ -60,6 +62,35 @@ def test_dashboard_page_is_served_at_the_same_address(wsgi_client):
     # Dash's scripts come from this server, not from a CDN.
     assert f"{PREFIX}/_dash-component-suites/" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_page_loads_no_table_component_and_the_sites_own_icon(wsgi_client):
+    page = wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+    assert "/dash_table/" not in page and "/dash/dcc/dash_core_components" in page
+    assert "_favicon.ico" not in page and 'rel="icon" type="image/png"' in page and "web/icons/musoya-192" in page
+
+
+@pytest.mark.parametrize("has_runtime", [True, False])
+def test_babels_polyfill_is_left_out_only_when_the_bundle_carries_regenerator(wsgi_client, monkeypatch, has_runtime):
+    from dashboards import app
+
+    monkeypatch.setattr(app, "bundle_has_regenerator", lambda: has_runtime)
+    page = wsgi_client.get(f"{PREFIX}/").get_data(as_text=True)
+    assert ("/deps/polyfill@" in page) is not has_runtime
+    assert "/deps/react@" in page and "/deps/react-dom@" in page
+
+
+@pytest.mark.parametrize(("content", "expected"), [(b"var a;regeneratorRuntime=r;", True), (b"var Plotly;", False)])
+def test_a_bundle_carries_regenerator_when_it_defines_it(tmp_path, monkeypatch, content, expected):
+    from django.contrib.staticfiles import finders
+
+    from dashboards import app
+
+    bundle = tmp_path / "plotly-musoya.min.js"
+    bundle.write_bytes(content)
+    monkeypatch.setattr(finders, "find", lambda path: str(bundle))
+    monkeypatch.setattr(app, "plotly_bundle_url", lambda: "/static/dashboards/plotly-musoya.min.js")
+    assert app.bundle_has_regenerator.__wrapped__() is expected
 
 
 def test_the_language_cookie_sets_the_page_language(wsgi_client):
@@ -112,8 +143,9 @@ def test_map_callback_answers_with_the_regions(wsgi_client, mali):
     figure = response["cov-map"]["figure"]
     assert len(figure["data"][1]["locations"]) == 9
     assert isinstance(figure["data"][1]["geojson"], str)  # an address, not the geometry
-    rows = response["cov-table"]["data"]
-    assert len(rows) == 9 and sum(row["women"] for row in rows) == 9_509_945
+    header, rows = table(response["cov-table"]["children"])
+    women = [number(row[header.index("Femmes (2017)")]) for row in rows]
+    assert len(rows) == 9 and sum(women) == 9_509_945
     assert "9 509 945" in response["cov-summary"]["children"][0]
 
 
@@ -127,19 +159,95 @@ def test_a_filter_change_on_communes_sends_values_only(wsgi_client, mali):
     assert "__dash_patch_update" in patch
     assert "geojson" not in json.dumps(patch) and "locations" not in json.dumps(patch)
     assert size < 50_000 and size < first_size
-    assert len(changed["cov-table"]["data"]) == 15  # one page of the table
+    assert len(table(changed["cov-table"]["children"])[1]) == 15  # one page of the table
 
 
 @pytest.mark.realdata
 def test_csv_export_callback_sends_the_whole_table(wsgi_client, mali):
     response, _size = call(wsgi_client, "cov-download.data", filter_values(level=2),
-                           extra={"cov-csv.n_clicks": 1, "cov-xlsx.n_clicks": 0, "cov-table.sort_by": []},
+                           extra={"cov-csv.n_clicks": 1, "cov-xlsx.n_clicks": 0,
+                                  "cov-order": {"page": 2, "column": "women", "descending": True}},
                            changed="cov-csv.n_clicks")
     download = response["cov-download"]["data"]
     assert download["filename"].startswith("musoya-couverture-") and download["filename"].endswith(".csv")
     text = base64.b64decode(download["content"]).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["P-code", "Cercle", "Région"] and len(rows) == 1 + 50
+    women = [int(row[rows[0].index("Femmes (2017)")]) for row in rows[1:]]
+    assert women == sorted(women, reverse=True)  # the whole table, in the order shown
+
+
+def sort_buttons(columns: list[str], clicked: str) -> list[dict]:
+    """The sort buttons' part of a paging callback's inputs, as dash-renderer sends it (pattern-matching ids)."""
+    return [{"id": {"type": "cov-sort", "column": c}, "property": "n_clicks", "value": 1 if c == clicked else None}
+            for c in columns]
+
+
+def click(client, clicked: str, order: dict, *, level: int = 2) -> tuple[dict, int]:
+    """Posts the table's paging and sorting callback for a click on cov-previous, cov-next or a column's sort
+    button, the order kept in the page being `order`."""
+    dependencies = json.loads(client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if d["output"].startswith("..cov-table.children@")]
+    known = {**filter_values(level=level), "f-bounds": [2012, 2030], "cov-order": order}
+    columns = ["pcode", "unit", "parent", "organisations", "interventions", "women", "women_covered", "share",
+               "women_per_organisation"]
+    sorting = clicked not in ("cov-previous", "cov-next")
+    inputs = [{"id": "cov-previous", "property": "n_clicks", "value": 1 if clicked == "cov-previous" else None},
+              {"id": "cov-next", "property": "n_clicks", "value": 1 if clicked == "cov-next" else None},
+              sort_buttons(columns, clicked if sorting else "")]
+    changed = (json.dumps({"column": clicked, "type": "cov-sort"}, separators=(",", ":")) if sorting else clicked)
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in dependency["output"].strip(".").split("...")]
+    payload = {"output": dependency["output"], "outputs": outputs, "inputs": inputs,
+               "state": [{**s, "value": known.get(s["id"])} for s in dependency["state"]],
+               "changedPropIds": [changed + ".n_clicks"]}
+    response = client.post(f"{PREFIX}/_dash-update-component", json=payload)
+    return (response.get_json() or {}).get("response", {}), response.status_code
+
+
+@pytest.mark.realdata
+def test_the_table_is_paged_and_sorted_on_the_server(wsgi_client, mali):
+    shown, status = click(wsgi_client, "cov-next", {"page": 0, "column": None, "descending": False})
+    assert status == 200
+    header, second = table(shown["cov-table"]["children"])
+    assert len(second) == 15 and shown["cov-order"]["data"] == {"page": 1, "column": None, "descending": False}
+    assert "Page 2 sur 4" in json.dumps(shown["cov-table"]["children"], ensure_ascii=False)  # 50 cercles
+
+    women = header.index("Femmes (2017)")
+    shown, _status = click(wsgi_client, "women", {"page": 1, "column": None, "descending": False})
+    _header, rows = table(shown["cov-table"]["children"])
+    ascending = [number(row[women]) for row in rows]
+    assert shown["cov-order"]["data"] == {"page": 0, "column": "women", "descending": False}
+    shown, _status = click(wsgi_client, "women", shown["cov-order"]["data"])  # again: the other way round
+    descending = [number(row[women]) for row in table(shown["cov-table"]["children"])[1]]
+    assert ascending == sorted(ascending) and descending == sorted(descending, reverse=True)
+    assert max(ascending) < min(descending)  # the 15 smallest and the 15 largest of all 50 cercles
+
+    shown, _status = click(wsgi_client, "cov-previous", {"page": 3, "column": "women", "descending": True})
+    assert shown["cov-order"]["data"] == {"page": 2, "column": "women", "descending": True}
+
+
+@pytest.mark.realdata
+def test_numbers_in_the_table_follow_the_language(wsgi_client, mali):
+    wsgi_client.set_cookie("django_language", "en")
+    shown, _status = click(wsgi_client, "women", {"page": 0, "column": "women", "descending": False})
+    header, rows = table(shown["cov-table"]["children"])
+    assert header[:2] == ["P-code", "Cercle"] and "Women (2017)" in header
+    biggest = rows[0][header.index("Women (2017)")]
+    assert "," in biggest and " " not in biggest and number(biggest, "en") > 100_000
+
+
+@pytest.mark.realdata
+def test_buttons_drawn_again_are_no_click(wsgi_client, mali):
+    dependencies = json.loads(wsgi_client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if d["output"].startswith("..cov-table.children@")]
+    response = wsgi_client.post(f"{PREFIX}/_dash-update-component", json={
+        "output": dependency["output"], "outputs": [{"id": "cov-table", "property": "children"},
+                                                    {"id": "cov-order", "property": "data"}],
+        "inputs": [{"id": "cov-previous", "property": "n_clicks", "value": None},
+                   {"id": "cov-next", "property": "n_clicks", "value": None}, []],
+        "state": [{**s, "value": None} for s in dependency["state"]], "changedPropIds": ["cov-next.n_clicks"]})
+    assert response.status_code == 204  # PreventUpdate: nothing computed, nothing sent
 
 
 def test_a_new_app_is_ready_before_its_first_request(db):
@@ -150,3 +258,13 @@ def test_a_new_app_is_ready_before_its_first_request(db):
     app = create_dash_app()
     assert "dcc/dash_core_components.js" in app.registered_paths["dash"]
     assert "package_data/plotly.min.js" in app.registered_paths["plotly"]
+
+
+@pytest.mark.parametrize(("language", "locale"), [("fr", "fr"), ("en", "en")])
+def test_plotly_speaks_the_active_language(language, locale):
+    from django.utils import translation
+
+    from dashboards.pages import common
+
+    with translation.override(language):
+        assert common.graph_config("couverture")["locale"] == locale

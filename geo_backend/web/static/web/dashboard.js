@@ -6,13 +6,11 @@
   "use strict";
   var english = function () { return (document.documentElement.lang || "fr").slice(0, 2) === "en"; };
 
-  /* Accessibility repairs of Dash's own components (dcc 4.x, dash_table), which axe-core finds wanting and which
-     no component property fixes: radio items drawn as a listbox of options wrapping native radios (nested
-     controls, no name), the dropdown's focus target both hidden from assistive technology and focusable, the
-     range slider's number inputs and the table's paging buttons without a name. Idempotent, run again whenever
-     React redraws. */
-  var PAGING = {"first-page": ["Première page", "First page"], "previous-page": ["Page précédente", "Previous page"],
-                "next-page": ["Page suivante", "Next page"], "last-page": ["Dernière page", "Last page"]};
+  /* Accessibility repairs of Dash's own components (dcc 4.x), which axe-core finds wanting and which no component
+     property fixes: radio items drawn as a listbox of options wrapping native radios (nested controls, no name),
+     the dropdown's focus target both hidden from assistive technology and focusable, the range slider's number
+     inputs without a name. Idempotent, run again whenever React redraws. (The tables are plain HTML drawn by the
+     server, dashboards/pages/tables.py: nothing to repair.) */
   function filterName(element) {
     var filter = element.closest(".filter");
     var label = filter && filter.querySelector(".filter-label");
@@ -45,17 +43,24 @@
       var name = english() ? (first ? "From year" : "To year") : (first ? "Année de début" : "Année de fin");
       set(input, "aria-label", name);
     });
-    Object.keys(PAGING).forEach(function (name) {
-      root.querySelectorAll("button." + name).forEach(function (button) {
-        set(button, "aria-label", PAGING[name][english() ? 1 : 0]);
-      });
-    });
+  }
+  /* The tables are drawn anew by the server at each page or sort change, and React puts new buttons in place of
+     the one just pressed: the keyboard focus would fall back to the start of the page. It goes to the new button
+     of the same id, only when the focused element was taken out of the page (not when the person moved on). */
+  var focused = null;
+  document.addEventListener("focusin", function (event) { focused = event.target; });
+  function keepFocus() {
+    if (!focused || focused.isConnected || !focused.id) return;
+    var active = document.activeElement;
+    if (active && active !== document.body) return;
+    var again = document.getElementById(focused.id);
+    if (again && !again.disabled && again.closest(".table-block")) again.focus();
   }
   var scheduled = false;  // once per frame, however many changes React (or a hovered map) makes
   new MutationObserver(function () {
     if (scheduled) return;
     scheduled = true;
-    requestAnimationFrame(function () { scheduled = false; repair(document); });
+    requestAnimationFrame(function () { scheduled = false; repair(document); keepFocus(); });
   }).observe(document.documentElement, {
     childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected", "aria-hidden"]});
   document.addEventListener("DOMContentLoaded", function () { repair(document); });
