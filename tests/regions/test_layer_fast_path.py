@@ -204,3 +204,24 @@ def test_when_the_default_edition_moves_the_fast_path_follows(mali):
     assert pointer_read() == (mali.pk, Edition.objects.get(pk=mali.pk).layers_token)
     back, queries = get(AREAS)
     assert queries == 0 and back.content == served.content
+
+
+def test_a_pointer_naming_another_version_is_written_again_by_the_next_request(mali):
+    """A pointer that does not match the database (a database restored under running servers) costs the fast path
+    for one request, never a wrong answer."""
+    warm(AREAS)
+    pointer_path().write_text(f"{mali.pk} {'0' * 32}\n")
+    served, queries = get(AREAS)
+    assert queries > 0 and served.status_code == 200
+    assert pointer_read() == (mali.pk, Edition.objects.get(pk=mali.pk).layers_token)
+    again, queries = get(AREAS)
+    assert queries == 0 and again.content == served.content
+
+
+def test_without_a_pointer_django_answers_and_writes_it(mali):
+    warm(AREAS)
+    pointer_path().unlink()
+    served, queries = get(AREAS)
+    assert queries > 0 and pointer_path().exists()
+    again, queries = get(AREAS)
+    assert queries == 0 and again.content == served.content
