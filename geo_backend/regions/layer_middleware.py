@@ -62,7 +62,7 @@ class StoredLayerMiddleware:
 
     def layer_for(self, request):
         areas_path, tiles_prefix = self.routes()
-        path, query = request.path_info, request.META.get("QUERY_STRING", "")
+        path, query = request.path, request.META.get("QUERY_STRING", "")  # reverse() includes SCRIPT_NAME too
         if path == areas_path and (match := AREAS_QUERY.fullmatch(query)):
             kind, parameters = "areas", areas_parameters(level=int(match[1]), parent=None, geometry="web")
         elif path.startswith(tiles_prefix) and not query and (match := TILE_PATH.fullmatch(path[len(tiles_prefix):])):
