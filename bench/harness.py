@@ -197,12 +197,13 @@ class HttpResponse:
         return gzip.decompress(self.body) if self.headers.get("content-encoding") == "gzip" else self.body
 
 
-def http_get(base_url: str, path: str, *, gzip_ok: bool = True, timeout: float = 60) -> HttpResponse:
+def http_get(base_url: str, path: str, *, gzip_ok: bool = True, timeout: float = 60,
+             accept_encoding: str = "gzip") -> HttpResponse:
     """One GET over a new connection (gunicorn's sync worker closes connections anyway), body read in full."""
     host, port = base_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+        connection.request("GET", path, headers={"Accept-Encoding": accept_encoding} if gzip_ok else {})
         response = connection.getresponse()
         body = response.read()
         return HttpResponse(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
@@ -233,8 +234,9 @@ def server_settings_module() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn_server(*, start_timeout: float = 60) -> Iterator[str]:
-    """Starts gunicorn (1 worker, 1 thread) on a free loopback port; yields its base URL; always stops it."""
+def gunicorn_server(*, start_timeout: float = 60, started: list | None = None) -> Iterator[str]:
+    """Starts gunicorn (1 worker, 1 thread) on a free loopback port; yields its base URL; always stops it.
+    `started`, when given, receives the master's Popen (to find its worker, bench/workloads/throughput.py)."""
     port = free_port()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / "gunicorn.log"
@@ -246,6 +248,8 @@ def gunicorn_server(*, start_timeout: float = 60) -> Iterator[str]:
                "--no-control-socket"]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=log)
+    if started is not None:
+        started.append(process)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout

@@ -22,7 +22,8 @@ from .api_serializers import (
     LocalitySearchParameters,
     TileParameters,
 )
-from .layer_store import layers_edition, rendered_layer
+from .layer_pointer import pointer_ensure
+from .layer_store import areas_parameters, rendered_layer, tile_parameters
 
 GEOJSON = "application/geo+json"
 # Boundaries change only when an edition is (re)loaded: phones may keep a layer an hour, then revalidate by ETag.
@@ -38,9 +39,11 @@ def reference_response(content, content_type) -> HttpResponse:
 def stored_layer_response(request, *, edition, kind: str, parameters: str, content_type: str,
                           render) -> HttpResponse:
     """A layer rendered once per version of the edition's boundaries (layer_store), in the encoding the client
-    accepts, with its ETag (ConditionalGetMiddleware answers 304 to a matching If-None-Match)."""
+    accepts, with its ETag (ConditionalGetMiddleware answers 304 to a matching If-None-Match). The site's own
+    variants are answered the same way by layer_middleware once this worker has them; it needs the pointer."""
     layer = rendered_layer(edition=edition, kind=kind, parameters=parameters, content_type=content_type,
                            render=render)
+    pointer_ensure(edition)
     body, encoding = layer.encoded(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     response = reference_response(body, content_type)
     if encoding:
@@ -58,7 +61,7 @@ class AreaListView(ApiView):
                    responses={(200, GEOJSON): AreaCollection, **errors(404)})
     def get(self, request):
         params = self.params
-        edition = layers_edition(params.get("edition"))
+        edition = selectors.edition_resolve(params.get("edition"))
 
         def render():
             return selectors.areas_feature_collection(
@@ -69,8 +72,9 @@ class AreaListView(ApiView):
 
         if any(params.get(name) for name in ("q", "contains", "bbox")):  # searches: too many to store
             return reference_response(render(), GEOJSON)
-        parent = (params.get("parent") or "").upper()  # the filter compares upper-case P-codes
-        parameters = f"level={params.get('level', '')}&parent={parent}&geometry={params['geometry']}"
+        # The filter compares upper-case P-codes: areas_parameters stores ?parent=ml01 and ML01 once.
+        parameters = areas_parameters(level=params.get("level"), parent=params.get("parent"),
+                                      geometry=params["geometry"])
         return stored_layer_response(request, edition=edition, kind="areas", parameters=parameters,
                                      content_type=GEOJSON, render=lambda: render().encode())
 
@@ -127,10 +131,10 @@ class AreaTileView(ApiView):
     @extend_schema(operation_id="areas_tile", summary="Mapbox vector tile of admin units (layer 'areas')",
                    responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
     def get(self, request, z, x, y):
-        edition = layers_edition(self.params.get("edition"))
+        edition = selectors.edition_resolve(self.params.get("edition"))
         level = self.params.get("level")
         selectors.area_tile_check(z=z, x=x, y=y)  # refused before anything is stored under its key
         return stored_layer_response(
-            request, edition=edition, kind="tile", parameters=f"{z}/{x}/{y}&level={'' if level is None else level}",
+            request, edition=edition, kind="tile", parameters=tile_parameters(z=z, x=x, y=y, level=level),
             content_type="application/vnd.mapbox-vector-tile",
             render=lambda: selectors.area_tile(edition=edition, z=z, x=x, y=y, level=level))

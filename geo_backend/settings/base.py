@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "geo_backend.web.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The site's boundary layers and area tiles from memory, as WhiteNoise serves static files (regions/layer_*.py).
+    "geo_backend.regions.layer_middleware.StoredLayerMiddleware",
     # A time limit on every SQL statement of the request (WEB_STATEMENT_TIMEOUT_MS), before anything queries.
     "geo_backend.common.statement_timeout.StatementTimeoutMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -179,6 +181,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Where the pointer to the default edition's current layers lives (regions/layer_pointer.py): every process that
+# serves the site or loads an edition must see the same directory.
+LAYER_STORE_DIR = env("LAYER_STORE_DIR", default=str(BASE_DIR / "var" / "layers"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
