@@ -8,6 +8,7 @@ import json
 import statistics
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 
@@ -87,7 +88,12 @@ def coverage_rebuild(options: Options) -> Result:
         extra={"atoms": counts[-1], "atoms_before": CoverageAtom.objects.count(), "zones": Zone.objects.count(),
                "zone_commune_pieces": ZoneCommune.objects.count(),
                "communes": AdminUnit.objects.filter(edition__is_default=True, level=3).count(),
-               **aim_extra(median, AIM_REBUILD_S), "rolled_back": True},
+               **aim_extra(median, AIM_REBUILD_S), "rolled_back": True,
+               # The budget each batch statement runs under (analytics/services.py): what bounds its memory.
+               "budget": {"work_mem": settings.COVERAGE_WORK_MEM,
+                          "statement_timeout_ms": settings.COVERAGE_STATEMENT_TIMEOUT_MS,
+                          "batch_pieces": settings.COVERAGE_BATCH_PIECES,
+                          "batch_communes": settings.COVERAGE_BATCH_COMMUNES}},
     )
 
 

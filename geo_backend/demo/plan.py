@@ -21,6 +21,7 @@ class Commune:
     women: int  # women population of POPULATION_YEAR: the weight of the commune in every draw
     lon: float  # a point inside the commune (its "centroid" for maps and tests)
     lat: float
+    area_km2: float | None = None  # None: unknown, zones get the sizes of a rural commune
 
     @property
     def display_name(self) -> str:

@@ -8,6 +8,7 @@ the same plan. Names are invented from word lists (Bambara words and a town), ne
 organisation, carry no acronym, and end with " (exemple fictif)" (DOMAIN.md: never invent activities for real
 organisations).
 """
+import dataclasses
 import math
 import random
 import re
@@ -27,7 +28,9 @@ from .plan import (
     ZonePlan,
 )
 from .vocabulary import (
+    BUFFER_RADIUS_KM,
     DEFAULT_TITLE_STEM,
+    DRAWN_SIZE_KM,
     FICTIF,
     FUNDER_NAMES,
     HOME_REGION_SHARE,
@@ -39,10 +42,15 @@ from .vocabulary import (
     NETWORK_KINDS,
     NETWORK_WORDS,
     ORGANISATION_KINDS,
+    RURAL_AREA_KM2,
     SENSITIVITY_WEIGHTS,
+    SITE_REUSE,
     STATUS_WEIGHTS,
     TITLE_STEMS,
+    URBAN_AREA_KM2,
+    URBAN_PICKED_SHARE,
     VALIDATION_WEIGHTS,
+    ZONE_SCALE,
     accented,
 )
 
@@ -101,6 +109,7 @@ class _Planner:
         self.today = today
         self.plan = DemoPlan(today=today, funders=[name + FICTIF for name in FUNDER_NAMES])
         self.names: set[str] = set()
+        self.sites: dict[tuple[int, str, str], list[ZonePlan]] = {}  # (organisation, commune, method) -> its zones
 
     def build(self, organisations: int, zones: int) -> DemoPlan:
         networks = max(2, round(organisations / 6))  # about one network per six organisations, at least two
@@ -261,9 +270,16 @@ class _Planner:
             anchor = draws.pick(rng, draws.by_region[organisation.home.region_pcode])
         else:
             anchor = draws.pick(rng)
-        # An intervention's further zones stay in the same cercle, as real projects do.
-        communes = [anchor] + [draws.pick(rng, draws.by_cercle[anchor.cercle_pcode]) for _ in zone_methods[1:]]
-        zones = [self._zone(method, commune) for method, commune in zip(zone_methods, communes, strict=True)]
+        # An intervention's further zones stay in the same cercle, as real projects do, each in another commune
+        # while the cercle has one (two zones of one project rarely overlap).
+        communes = [anchor]
+        for _ in zone_methods[1:]:
+            cercle = draws.by_cercle[anchor.cercle_pcode]
+            others = [c for c in cercle if c not in communes and c.women] if len(cercle) > len(communes) else []
+            # (not draws.pick: its weights are cached by list identity, and this list is a new one each time)
+            communes.append(rng.choices(others, weights=[c.women for c in others])[0] if others
+                            else draws.pick(rng, cercle))
+        zones = [self._site(owner, method, commune) for method, commune in zip(zone_methods, communes, strict=True)]
 
         domain = rng.choice(sorted(ref.domains))
         children = ref.domains[domain]
@@ -299,6 +315,20 @@ class _Planner:
             validation=_weighted(rng, VALIDATION_WEIGHTS), zones=zones,
         )
 
+    def _site(self, owner: int, method: str, commune: Commune) -> ZonePlan:
+        """The zone of an organisation's intervention in a commune: often one it already works in there (the same
+        shape again, a copy), else a new one. In a town, a place-centred zone is mostly the commune itself."""
+        rng = self.rng
+        if method != "picked" and (commune.area_km2 or RURAL_AREA_KM2) < URBAN_AREA_KM2 \
+                and rng.random() < URBAN_PICKED_SHARE:
+            method = "picked"
+        sites = self.sites.setdefault((owner, commune.pcode, method), [])
+        if sites and rng.random() < SITE_REUSE:
+            return dataclasses.replace(rng.choice(sites))
+        zone = self._zone(method, commune)
+        sites.append(zone)
+        return zone
+
     def _zone(self, method: str, commune: Commune) -> ZonePlan:
         rng, ref = self.rng, self.ref
         if method == "picked":
@@ -315,16 +345,22 @@ class _Planner:
             raise ValueError(f"no locality inside the commune {commune.pcode}")
         place = rng.choice(places)
         if method == "buffer":
-            radius = rng.randint(5, 30)
+            radius = round(self._size_km(commune, BUFFER_RADIUS_KM))
             return ZonePlan(method, f"{radius} km autour de {place.name}", locality_pcode=place.pcode,
                             radius_km=radius)
-        return ZonePlan(method, f"Zone dessinée autour de {place.name}", geometry=self._hexagon(place))
+        return ZonePlan(method, f"Zone dessinée autour de {place.name}",
+                        geometry=self._hexagon(place, self._size_km(commune, DRAWN_SIZE_KM)))
 
-    def _hexagon(self, place: Place) -> dict:
-        """A rough hexagon of 5 to 20 km around a place, as a person would draw it (GeoJSON, lon/lat). Its corners
-        turn by 40° to 80° each, always counter-clockwise round the place, so the ring never crosses itself."""
+    def _size_km(self, commune: Commune, bounds: tuple[float, float]) -> float:
+        """A zone's radius on the scale of its commune: a share of the radius of a disc of the commune's area."""
+        disc_radius = math.sqrt((commune.area_km2 or RURAL_AREA_KM2) / math.pi)
+        return min(max(disc_radius * self.rng.uniform(*ZONE_SCALE), bounds[0]), bounds[1])
+
+    def _hexagon(self, place: Place, size_km: float) -> dict:
+        """A rough hexagon of about size_km around a place, as a person would draw it (GeoJSON, lon/lat). Its
+        corners turn by 40° to 80° each, always counter-clockwise round the place, so the ring never crosses
+        itself."""
         rng = self.rng
-        size_km = rng.uniform(5, 20)
         turn = rng.uniform(0, 60)
         ring = []
         for corner in range(6):  # counter-clockwise, as GeoJSON wants exterior rings

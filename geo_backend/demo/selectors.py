@@ -13,7 +13,8 @@ from .plan import Commune, Place, Reference
 from .vocabulary import POPULATION_YEAR
 
 COMMUNES_SQL = """
-SELECT c.pcode, c.name, k.pcode, k.name, r.pcode, coalesce(p.female, 0), ST_X(x.point), ST_Y(x.point)
+SELECT c.pcode, c.name, k.pcode, k.name, r.pcode, coalesce(p.female, 0), ST_X(x.point), ST_Y(x.point),
+       musoya_area_km2(c.geom)
 FROM regions_adminunit c
 JOIN regions_adminunit k ON k.id = c.parent_id
 JOIN regions_adminunit r ON r.id = k.parent_id

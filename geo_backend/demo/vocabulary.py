@@ -63,6 +63,20 @@ STATUS_WEIGHTS = {"ongoing": 55, "completed": 30, "planned": 15}
 SENSITIVITY_WEIGHTS = {"public": 80, "coarse": 15, "restricted": 5}
 VALIDATION_WEIGHTS = {"validated": 75, "submitted": 13, "draft": 12}
 METHOD_WEIGHTS = {"picked": 40, "buffer": 35, "drawn": 25}
+# Real zones follow real practice (issue 16: the demo once piled thousands of distinct 30 km circles onto Bamako's
+# six communes, which no real registry holds):
+# - an organisation keeps working in the same places: a new zone of its own in a commune where it already has one
+#   of that method is, this often, that same zone again (its next project there), not a new overlapping shape;
+SITE_REUSE = 0.8
+# - a radius or a drawn zone is sized on the commune it is drawn in: a share of the radius of a disc of the
+#   commune's area (about 3 km in a Bamako commune, 20 km in a large rural one), within these bounds in km;
+ZONE_SCALE = (0.3, 1.0)
+BUFFER_RADIUS_KM = (1, 30)
+DRAWN_SIZE_KM = (1, 20)
+RURAL_AREA_KM2 = 1000  # the commune size assumed when the reference does not give it
+# - in a town (a commune under this area), organisations mostly name the commune rather than draw around a place.
+URBAN_AREA_KM2 = 100
+URBAN_PICKED_SHARE = 0.6
 # A network's first member founded it, its second sits on its board, the others are members.
 MEMBERSHIP_ROLES = ("founder", "board", "member")
 # Share of an organisation's interventions anchored in its home region rather than anywhere in Mali. Since the

@@ -225,21 +225,43 @@ def _write_zone(write_sql: str, write_params: list, *, edition_id: int, geometry
     return zone_id, set(communes)
 
 
+# Many stored zones at once, in one statement: each zone's area once, its commune pieces, and its coarse geometry
+# from the union of each distinct set of communes once (zones touching the same communes share it). One statement
+# because every UPDATE of a zone also writes its history row (the whole geometry): area and coarse geometry in two
+# updates doubled that. A zone without pieces keeps its own geometry as coarse geometry.
+_DERIVATIVES_SQL = """
+WITH zones AS MATERIALIZED (
+  SELECT id, edition_id, geom, musoya_area_km2(geom) AS area_km2 FROM zones_zone WHERE id = ANY(%(zones)s)
+), pieces AS MATERIALIZED ({pieces}),
+stored AS (
+  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom)
+  SELECT zone_id, commune_id, share, area_km2, piece FROM pieces RETURNING commune_id
+), sets AS MATERIALIZED (
+  SELECT zone_id, array_agg(commune_id ORDER BY commune_id) AS communes FROM pieces GROUP BY zone_id
+), unions AS MATERIALIZED (
+  -- (each CTE materialised: inlined, the planner could union a set once per zone instead of once)
+  SELECT s.communes, (SELECT ST_Multi(ST_Union(c.web_geom)) FROM regions_adminunit c WHERE c.id = ANY(s.communes))
+         AS geom
+  FROM (SELECT DISTINCT communes FROM sets) s
+), updated AS (
+  UPDATE zones_zone z SET area_km2 = zones.area_km2, coarse_geom = coalesce(u.geom, z.geom)
+  FROM zones LEFT JOIN sets s ON s.zone_id = zones.id LEFT JOIN unions u USING (communes)
+  WHERE z.id = zones.id
+)
+SELECT DISTINCT commune_id FROM stored
+"""
+
+
 def zone_derivatives_refresh(zone_ids: list[int]) -> set[int]:
     """Recomputes, for the given stored zones, their area, the communes each touches with the share of the commune
     it covers (and the piece inside it), and the coarse geometry that the public sees of a coarse intervention.
     Returns the communes touched before or after, whose coverage atoms need refreshing (rebuild_coverage)."""
-    pieces = commune_pieces_sql("SELECT id, edition_id, geom FROM zones_zone WHERE id = ANY(%s)")
-    coarse = coarse_geometry_sql("SELECT zc.commune_id FROM zones_zonecommune zc WHERE zc.zone_id = z.id")
+    pieces = commune_pieces_sql("SELECT * FROM zones", zone_area="zz.area_km2")
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM zones_zonecommune WHERE zone_id = ANY(%s) RETURNING commune_id", [zone_ids])
         touched = {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom) "
-                       f"SELECT zone_id, commune_id, share, area_km2, piece FROM ({pieces}) p RETURNING commune_id",
-                       [zone_ids])
+        cursor.execute(_DERIVATIVES_SQL.format(pieces=pieces), {"zones": zone_ids})
         touched |= {row[0] for row in cursor.fetchall()}
-        cursor.execute(f"UPDATE zones_zone z SET area_km2 = musoya_area_km2(z.geom), coarse_geom = coalesce({coarse}, "
-                       f"z.geom) WHERE z.id = ANY(%s)", [zone_ids])
     return touched
 
 
