@@ -235,8 +235,9 @@ class _Planner:
 
     def _showcase_states(self) -> None:
         """States the demo accounts need to try something: exactly one rejected declaration and a draft for the
-        editor, and a submitted, restricted declaration of another member for the coordinator to validate (she is
-        among the few who see restricted records: the demo shows it)."""
+        editor, a submitted, restricted declaration of another member for the coordinator to validate (she is
+        among the few who see restricted records: the demo shows it), and a validated restricted one, so that the
+        public numbers and the coordinators' and donors' full numbers differ on every demo, however small."""
         plan = self.plan
         editors = [i for i in plan.interventions if i.organisation == plan.editor_organisation]
         if editors:
@@ -245,10 +246,15 @@ class _Planner:
             editors[1].validation = "draft"
         members = {m.member for m in plan.memberships
                    if m.network == plan.coordinated_network and not m.pending} - {plan.editor_organisation}
-        other = next((i for i in plan.interventions if i.organisation in members), None)
-        if other is not None:
-            other.validation = "submitted"
-            other.fields["sensitivity"] = "restricted"
+        others = [i for i in plan.interventions if i.organisation in members]
+        if others:
+            others[0].validation = "submitted"
+            others[0].fields["sensitivity"] = "restricted"
+        validated = [i for i in plan.interventions[::-1] if i.validation == "validated" and i.organisation in members
+                     and i is not (others[0] if others else None)]
+        if validated and not any(i.validation == "validated" and i.fields["sensitivity"] == "restricted"
+                                 for i in plan.interventions):
+            validated[0].fields["sensitivity"] = "restricted"
 
     def _dates(self, status: str) -> tuple[date, date | None]:
         rng, today = self.rng, self.today

@@ -127,6 +127,14 @@ def test_the_demo_accounts_have_something_to_try():
     members = {m.member for m in result.memberships
                if m.network == result.coordinated_network and not m.pending} - {result.editor_organisation}
     assert any(i.organisation in members and i.validation == "submitted" for i in result.interventions)
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_every_demo_tells_the_public_numbers_from_the_full_ones(seed):
+    """A validated restricted declaration, whatever the seed, even in the browser tests' small demo: coordinators and
+    donors count it, visitors do not (the dashboard's audiences differ on every demo)."""
+    result = plan(seed=seed, zones=40)
+    assert any(i.validation == "validated" and i.fields["sensitivity"] == "restricted" for i in result.interventions)
     assert result.editor_organisation in {m.member for m in result.memberships
                                           if m.network == result.coordinated_network and not m.pending}
     (pending,) = [m for m in result.memberships if m.pending]
