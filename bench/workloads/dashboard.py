@@ -277,8 +277,8 @@ def visit(page, meter: NetworkMeter, url: str, *, reload: bool) -> dict:
         page.reload(wait_until="commit", timeout=VISIT_TIMEOUT_MS)
     else:
         page.goto(url, wait_until="commit", timeout=VISIT_TIMEOUT_MS)
-    page.wait_for_function("window.__benchMapAt !== undefined", polling=100, timeout=VISIT_TIMEOUT_MS)
-    map_ms, units = page.evaluate("[window.__benchMapAt, window.__benchUnits]")
+    page.wait_for_function("() => window.__benchMapAt !== undefined", polling=100, timeout=VISIT_TIMEOUT_MS)
+    map_ms, units = page.evaluate("() => [window.__benchMapAt, window.__benchUnits]")
     bytes_at_map = meter.total()
     idle = meter.wait_idle(page)
     return {"map_ms": map_ms, "units": units, "bytes_at_map": bytes_at_map, "bytes": meter.total(), "idle": idle,

@@ -198,18 +198,18 @@ def visit(page, meter: NetworkMeter, url: str, *, reload: bool) -> dict:
         page.reload(wait_until="commit", timeout=VISIT_TIMEOUT_MS)
     else:
         page.goto(url, wait_until="commit", timeout=VISIT_TIMEOUT_MS)
-    page.wait_for_function("window.__benchMapVisibleAt !== undefined", polling=100, timeout=VISIT_TIMEOUT_MS)
-    map_ms, zones = page.evaluate("[window.__benchMapVisibleAt, window.__benchZonesDrawn]")
+    page.wait_for_function("() => window.__benchMapVisibleAt !== undefined", polling=100, timeout=VISIT_TIMEOUT_MS)
+    map_ms, zones = page.evaluate("() => [window.__benchMapVisibleAt, window.__benchZonesDrawn]")
     bytes_at_map = meter.total()
     if not reload:  # the service worker installs after the first visit: wait until it controls the page
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+        page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                                polling=200, timeout=VISIT_TIMEOUT_MS)
     idle = meter.wait_idle(page)
     return {"map_ms": map_ms, "zones_drawn": zones, "bytes_at_map": bytes_at_map, "bytes": meter.total(),
             "bytes_page": meter.total("page"), "bytes_worker": meter.total() - meter.total("page"),
             "idle": idle, "missed": meter.missed_worker_requests(), "by_type": meter.by_type(),
             "largest": meter.largest(LARGEST),
-            "controlled": page.evaluate("navigator.serviceWorker.controller !== null")}
+            "controlled": page.evaluate("() => navigator.serviceWorker.controller !== null")}
 
 
 def run_mode(browser, base_url: str, conditions: dict, samples: int) -> tuple[list[tuple[dict, dict]], int]:
