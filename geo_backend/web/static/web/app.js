@@ -52,14 +52,22 @@
   showConnection();
 
   /* Tells the service worker what this page used (its address, then every resource as it loads), so that a page
-     opened once opens again offline; the worker fetches only what it does not keep yet. */
+     opened once opens again offline; the worker fetches only what it does not keep yet. Only for a page the worker
+     did not control from the start (a first visit): a controlled page's requests all go through the worker, which
+     keeps them itself, so telling it again would only cost work (and a GET after each of the page's POSTs). */
+  var controlledFromTheStart = "serviceWorker" in navigator && navigator.serviceWorker.controller !== null;
+
   function keepThisPageOffline(registration) {
+    if (controlledFromTheStart) return;
     function keep(urls) { if (registration.active) registration.active.postMessage({type: "musoya-keep", urls: urls}); }
     keep([location.href]);
     if (!("PerformanceObserver" in window)) return;
-    new PerformanceObserver(function (list) {
+    var observer = new PerformanceObserver(function (list) {
       keep(list.getEntries().map(function (entry) { return entry.name; }));
-    }).observe({type: "resource", buffered: true});
+      // Once the worker has claimed the page, it sees the page's next requests itself.
+      if (navigator.serviceWorker.controller) observer.disconnect();
+    });
+    observer.observe({type: "resource", buffered: true});
   }
 
   if ("serviceWorker" in navigator) {
