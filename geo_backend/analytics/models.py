@@ -1,6 +1,8 @@
-"""Coverage atoms: the overlay of all zones inside each commune, cut into pieces that no zone border crosses.
+"""Coverage atoms: the overlay of the zones inside each commune, cut into pieces that no zone border crosses.
 
-Each atom knows which zones cover it. Coverage, gaps and overlaps for any choice of themes, networks, funders,
+Each atom knows which zones cover it, among those that cover only part of the commune: a zone that covers the whole
+commune is not listed (zones_zonecommune.covers_commune says so once), and the measuring queries count the commune
+whole for it. Coverage, gaps and overlaps for any choice of themes, networks, funders,
 period or audience then become sums of atom areas over the zones chosen: no geometry work at question time.
 """
 from django.contrib.gis.db import models

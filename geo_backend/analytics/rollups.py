@@ -15,13 +15,14 @@ from django.db import connection
 from geo_backend.organisations.access import Audience
 from geo_backend.zones.selectors import intervention_groups, intervention_periods
 
-from .selectors import SEL_CTE, CoverageQuery, selected_zones
+from .selectors import SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery, selected_zones
 
 FIGURES = ("organisations", "interventions", "covered_km2", "coverage_share", "women", "women_covered",
            "women_share_covered", "population_covered")
 
 # Per group: the selected zones of its interventions; the atoms covered by at least one of its exact zones, once
-# each; the communes wholly counted for its coarse zones; each touched commune's covered share; then the sums.
+# each; the communes it counts whole (coarse zones, zones covering a whole commune: selectors.WHOLE_COMMUNE_PIECE);
+# each touched commune's covered share; then the sums.
 GROUP_COVERAGE = f"""
   WITH {SEL_CTE},
   membership AS (
@@ -40,7 +41,8 @@ GROUP_COVERAGE = f"""
   ),
   coarse AS (
     SELECT DISTINCT gs.group_id, zc.commune_id
-    FROM group_sel gs JOIN zones_zonecommune zc ON zc.zone_id = gs.zone_id WHERE NOT gs.precise
+    FROM group_sel gs JOIN zones_zonecommune zc ON zc.zone_id = gs.zone_id
+    WHERE {WHOLE_COMMUNE_PIECE.format(sel="gs", piece="zc")}
   ),
   touched AS (SELECT group_id, commune_id FROM atom_cover UNION SELECT group_id, commune_id FROM coarse),
   cover AS (

@@ -32,17 +32,21 @@ SEL_CTE = """
   )
 """
 
-# Each commune's covered share: 1 where a zone the audience sees only coarsely touches it, else the area of the
-# atoms covered by at least one selected zone.
-COMMUNE_COVER = """
-  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{}') AS ids FROM sel WHERE precise),
+# The communes a selected zone counts whole: those a zone the audience sees only coarsely touches, and those a zone
+# covers entirely (such pieces are not in the atoms: analytics/services.py). One rule for every measuring query.
+WHOLE_COMMUNE_PIECE = "(NOT {sel}.precise OR {piece}.covers_commune)"
+
+# Each commune's covered share: 1 where a selected zone counts it whole, else the area of the atoms covered by at
+# least one selected zone.
+COMMUNE_COVER = f"""
+  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{{}}') AS ids FROM sel WHERE precise),
   atom_cover AS (
     SELECT a.commune_id, sum(a.area_km2) AS covered_km2
     FROM analytics_coverageatom a, precise_ids p WHERE a.zone_ids && p.ids GROUP BY a.commune_id
   ),
   coarse_communes AS (
     SELECT DISTINCT zc.commune_id FROM zones_zonecommune zc JOIN sel ON sel.zone_id = zc.zone_id
-    WHERE NOT sel.precise
+    WHERE {WHOLE_COMMUNE_PIECE.format(sel="sel", piece="zc")}
   ),
   commune_cover AS (
     SELECT c.id AS commune_id, c.area_km2,
@@ -162,18 +166,27 @@ def coverage_change(audience: Audience, query: CoverageQuery, *, before, after) 
     return sorted(changes, key=lambda row: (-row["women_lost"], row["pcode"]))
 
 
-# Which interventions cover which atom, and which cover whole communes (zones the audience sees only coarsely).
-PIECES = """
-  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{}') AS ids FROM sel WHERE precise),
+# Which interventions cover whole communes (coarse: seen only coarsely, or a zone covering the commune), and which
+# cover which atom elsewhere (an intervention that counts a commune whole is not also counted by its atoms there).
+PIECES = f"""
+  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{{}}') AS ids FROM sel WHERE precise),
+  coarse AS (
+    SELECT DISTINCT zc.commune_id, sel.intervention_id
+    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id
+    WHERE {WHOLE_COMMUNE_PIECE.format(sel="sel", piece="zc")}
+  ),
   atom_interventions AS (
     SELECT DISTINCT a.id AS atom_id, a.commune_id, a.area_km2, s.intervention_id
     FROM analytics_coverageatom a CROSS JOIN LATERAL unnest(a.zone_ids) AS zid
     JOIN sel s ON s.zone_id = zid AND s.precise
     WHERE a.zone_ids && (SELECT ids FROM precise_ids)
+      AND NOT EXISTS (SELECT 1 FROM coarse c WHERE c.commune_id = a.commune_id
+                                               AND c.intervention_id = s.intervention_id)
   ),
-  coarse AS (
-    SELECT DISTINCT zc.commune_id, sel.intervention_id
-    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id WHERE NOT sel.precise
+  -- An intervention's covered area in each commune where it is not counted whole (what it shares with a coarse one)
+  atom_intervention_area AS (
+    SELECT commune_id, intervention_id, sum(area_km2) AS area_km2 FROM atom_interventions
+    GROUP BY commune_id, intervention_id
   )
 """
 
@@ -188,7 +201,8 @@ OVERLAP_PAIRS = """
     UNION ALL
     SELECT x.commune_id, x.area_km2, least(x.intervention_id, c.intervention_id),
            greatest(x.intervention_id, c.intervention_id)
-    FROM atom_interventions x JOIN coarse c ON c.commune_id = x.commune_id AND c.intervention_id <> x.intervention_id
+    FROM atom_intervention_area x
+    JOIN coarse c ON c.commune_id = x.commune_id AND c.intervention_id <> x.intervention_id
     UNION ALL
     SELECT a.commune_id, u.area_km2, a.intervention_id, b.intervention_id
     FROM coarse a JOIN coarse b ON b.commune_id = a.commune_id AND a.intervention_id < b.intervention_id

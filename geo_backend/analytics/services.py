@@ -1,7 +1,10 @@
 """Keeps the coverage atoms fresh: all communes (rebuild) or only those a changed zone touches (incremental).
 
-For each commune, the borders of the zone pieces inside it are noded and polygonised into faces; each face is
-labelled with the zones that contain a point inside it. Faces no zone covers (holes) are dropped.
+For each commune, the borders of the partial zone pieces inside it are noded and polygonised into faces; each face
+is labelled with the zones that contain a point inside it. Faces no zone covers (holes) are dropped. Pieces that are
+the whole commune (zones_zonecommune.covers_commune) are left out: they would add no border, only their zone's id
+to every atom of the commune (in Bamako's Commune V at 20,000 zones, ~800 ids in each of 8,659 atoms); the
+measuring queries count the commune whole for them instead (selectors.py).
 
 Concurrency. Two transactions refreshing one commune at the same moment would each build its atoms from the pieces
 they see (their own, not the other's uncommitted ones), and both insert: overlapping atoms, counted twice. So a
@@ -33,11 +36,11 @@ Progress = Callable[[int, int, int], None]
 FACES_SQL = """
 CREATE TEMPORARY TABLE atom_faces ON COMMIT DROP AS
 WITH distinct_pieces AS (
-  -- Identical pieces (every zone that covers a whole commune has the commune as its piece) add nothing to the
-  -- borders but make the union node the same lines over and over: 38 distinct of 115 pieces took 0.6 s to node
-  -- instead of 15 s in one dense commune.
+  -- Identical pieces (a town's buffer drawn again by the same organisation, the same drawing imported twice) add
+  -- nothing to the borders but make the union node the same lines over and over: 38 distinct of 115 pieces took
+  -- 0.6 s to node instead of 15 s in one dense commune.
   SELECT DISTINCT ON (commune_id, md5(ST_AsBinary(geom))) commune_id, geom
-  FROM zones_zonecommune WHERE commune_id = ANY(%s)
+  FROM zones_zonecommune WHERE commune_id = ANY(%s) AND NOT covers_commune
 ), noded AS (
   SELECT commune_id, ST_Union(ST_Boundary(geom)) AS lines FROM distinct_pieces GROUP BY commune_id
 ), polygonised AS (
@@ -69,11 +72,11 @@ WITH labels AS (
     WHERE f.fat AND f.commune_id = p.commune_id AND ST_Intersects(p.geom, f.inner_point)
     OFFSET 0  -- kept a subquery: pulled up into a plain join, the planner may turn the order round again
   ) f
-  WHERE p.commune_id = ANY(%(batch)s)
+  WHERE p.commune_id = ANY(%(batch)s) AND NOT p.covers_commune
   UNION ALL
   SELECT f.face_id, p.zone_id
   FROM atom_faces f
-  JOIN zones_zonecommune p ON p.commune_id = f.commune_id AND p.geom && f.geom
+  JOIN zones_zonecommune p ON p.commune_id = f.commune_id AND p.geom && f.geom AND NOT p.covers_commune
   WHERE NOT f.fat AND ST_Area(ST_Intersection(p.geom, f.geom)) > 0.5 * ST_Area(f.geom)
 ), labelled AS (
   -- Grouped by the face number alone (not by its geometry, which would sort geometries).
@@ -102,10 +105,11 @@ def _lock_communes(cursor, commune_ids: list[int]) -> None:
 
 
 def _batches(cursor, commune_ids: list[int]) -> list[list[int]]:
-    """The communes in id order, cut into runs of at most COVERAGE_BATCH_PIECES zone pieces and
+    """The communes in id order, cut into runs of at most COVERAGE_BATCH_PIECES partial zone pieces and
     COVERAGE_BATCH_COMMUNES communes (a commune with more pieces than that is a batch of its own)."""
     cursor.execute(
-        "SELECT c.id, (SELECT count(*) FROM zones_zonecommune zc WHERE zc.commune_id = c.id)"
+        "SELECT c.id, (SELECT count(*) FROM zones_zonecommune zc WHERE zc.commune_id = c.id"
+        " AND NOT zc.covers_commune)"
         " FROM unnest(%s::bigint[]) AS c(id) ORDER BY c.id", [commune_ids])
     batches, current, pieces = [], [], 0
     for commune_id, count in cursor.fetchall():
@@ -129,13 +133,14 @@ def _refresh_batch(cursor, batch: list[int]) -> int:
 
 
 def coverage_atoms_rebuild(*, progress: Progress | None = None) -> int:
-    """Recomputes the atoms of every commune that has zone pieces or atoms; returns how many atoms there are.
+    """Recomputes the atoms of every commune that has partial zone pieces or atoms; returns how many atoms there are.
 
     Each batch of communes is its own transaction (a savepoint when called inside one): locks are held briefly,
     every commune is consistent at every moment, and an interruption loses at most the batch in progress.
     """
     with connection.cursor() as cursor:
-        cursor.execute("SELECT commune_id FROM zones_zonecommune UNION SELECT commune_id FROM analytics_coverageatom")
+        cursor.execute("SELECT commune_id FROM zones_zonecommune WHERE NOT covers_commune"
+                       " UNION SELECT commune_id FROM analytics_coverageatom")
         communes = sorted(row[0] for row in cursor.fetchall())
         batches = _batches(cursor, communes)
     done = atoms = 0
@@ -164,8 +169,8 @@ def coverage_atoms_deferred(*, progress: Progress | None = None):
 
 @transaction.atomic
 def coverage_atoms_refresh(commune_ids: Iterable[int], *, progress: Progress | None = None) -> int:
-    """Recomputes the atoms of the given communes only (those a created, changed or deleted zone touches), in the
-    caller's transaction, in batches; returns how many atoms were written."""
+    """Recomputes the atoms of the given communes only (those where a created, changed or deleted zone has a partial
+    piece), in the caller's transaction, in batches; returns how many atoms were written."""
     ids = sorted(set(commune_ids))
     pending = _deferred.get()
     if pending is not None:

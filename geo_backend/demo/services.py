@@ -71,7 +71,7 @@ def _delete_demo_rows() -> tuple[dict[str, int], set[int]]:
     interventions = Intervention.objects.filter(Q(is_demo=True) | Q(organisation__is_demo=True))
     # Interventions, then zones: the lock order of zone writes (zones/services.py); a concurrent edit cannot deadlock.
     list(interventions.select_for_update(of=("self",)).order_by("id").values_list("id", flat=True))
-    touched = set(ZoneCommune.objects.filter(zone__intervention__in=interventions)
+    touched = set(ZoneCommune.objects.filter(zone__intervention__in=interventions, covers_commune=False)
                   .values_list("commune_id", flat=True))
     deleted = {"zones": Zone.objects.filter(intervention__in=interventions).delete()[1].get("zones.Zone", 0)}
     deleted["interventions"] = interventions.delete()[1].get("zones.Intervention", 0)

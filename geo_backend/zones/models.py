@@ -125,6 +125,11 @@ class ZoneCommune(models.Model):
     area_km2 = models.FloatField()
     # The part of the zone inside the commune, kept so the coverage analytics never recompute it.
     geom = models.MultiPolygonField(srid=4326)
+    # The zone covers the whole commune (its piece is the commune itself). Such a piece adds no border inside the
+    # commune: the coverage atoms leave it out and the analytics count the commune whole for it, as they do for a
+    # zone seen only coarsely. A town picked by hundreds of organisations is then stored once per zone here, not
+    # listed again in each of its thousands of atoms.
+    covers_commune = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["zone", "commune"]

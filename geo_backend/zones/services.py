@@ -105,7 +105,8 @@ def intervention_delete(*, audience: Audience, intervention: Intervention, expec
                                 declared_by_network_id=intervention.declared_by_network_id)
     version_bump(Intervention, pk=intervention.pk, expected_version=expected_version)  # lock order: see Zones
     _lock_zones(intervention.pk)
-    touched = list(ZoneCommune.objects.filter(zone__intervention=intervention).values_list("commune_id", flat=True))
+    touched = list(ZoneCommune.objects.filter(zone__intervention=intervention, covers_commune=False)
+                   .values_list("commune_id", flat=True))
     intervention.delete()  # its zones and their commune pieces go with it (cascade)
     coverage_atoms_refresh(touched)
 
@@ -175,11 +176,17 @@ WITH zone AS (SELECT {geometry} AS geom),
 pieces AS ({pieces}),
 written AS ({write} RETURNING zones_zone.id),
 stored AS (
-  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom)
-  SELECT written.id, pieces.commune_id, pieces.share, pieces.area_km2, pieces.piece FROM written, pieces
-  RETURNING commune_id
+  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom, covers_commune)
+  SELECT written.id, pieces.commune_id, pieces.share, pieces.area_km2, pieces.piece, pieces.covers_commune
+  FROM written, pieces
+  RETURNING commune_id, covers_commune
 )
-SELECT (SELECT id FROM written), ARRAY(SELECT commune_id FROM stored)
+SELECT (SELECT id FROM written), ARRAY(SELECT commune_id FROM stored WHERE NOT covers_commune)
+"""
+# The communes whose coverage atoms a change of zone pieces alters: those of its partial pieces. A piece that is the
+# whole commune is not in the atoms (analytics/services.py), so picking a whole town refreshes nothing.
+_DELETE_PIECES_SQL = """
+DELETE FROM zones_zonecommune WHERE zone_id = ANY(%s) RETURNING commune_id, covers_commune
 """
 _COARSE_FROM_PIECES = coarse_geometry_sql("SELECT commune_id FROM pieces")
 _INSERT_ZONE = f"""
@@ -214,7 +221,7 @@ def _write_zone(write_sql: str, write_params: list, *, edition_id: int, geometry
                 geometry_params: list) -> tuple[int, set[int]]:
     """Writes a zone's geometry, area and coarse geometry, and its commune pieces, in one statement (so that no
     version of the zone without its geometry ever exists, even in its history). Returns the zone's id and the
-    communes of its pieces. Refuses a zone that lies outside the country."""
+    communes of its partial pieces (those whose atoms change). Refuses a zone that lies outside the country."""
     pieces = commune_pieces_sql("SELECT NULL::bigint AS id, %s::bigint AS edition_id, zone.geom FROM zone")
     sql = _WRITE_ZONE_SQL.format(geometry=geometry_sql, pieces=pieces, write=write_sql)
     with connection.cursor() as cursor:
@@ -234,8 +241,9 @@ WITH zones AS MATERIALIZED (
   SELECT id, edition_id, geom, musoya_area_km2(geom) AS area_km2 FROM zones_zone WHERE id = ANY(%(zones)s)
 ), pieces AS MATERIALIZED ({pieces}),
 stored AS (
-  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom)
-  SELECT zone_id, commune_id, share, area_km2, piece FROM pieces RETURNING commune_id
+  INSERT INTO zones_zonecommune (zone_id, commune_id, share, area_km2, geom, covers_commune)
+  SELECT zone_id, commune_id, share, area_km2, piece, covers_commune FROM pieces
+  RETURNING commune_id, covers_commune
 ), sets AS MATERIALIZED (
   SELECT zone_id, array_agg(commune_id ORDER BY commune_id) AS communes FROM pieces GROUP BY zone_id
 ), unions AS MATERIALIZED (
@@ -248,18 +256,18 @@ stored AS (
   FROM zones LEFT JOIN sets s ON s.zone_id = zones.id LEFT JOIN unions u USING (communes)
   WHERE z.id = zones.id
 )
-SELECT DISTINCT commune_id FROM stored
+SELECT DISTINCT commune_id FROM stored WHERE NOT covers_commune
 """
 
 
 def zone_derivatives_refresh(zone_ids: list[int]) -> set[int]:
     """Recomputes, for the given stored zones, their area, the communes each touches with the share of the commune
     it covers (and the piece inside it), and the coarse geometry that the public sees of a coarse intervention.
-    Returns the communes touched before or after, whose coverage atoms need refreshing (rebuild_coverage)."""
+    Returns the communes of their partial pieces before or after, whose coverage atoms need refreshing."""
     pieces = commune_pieces_sql("SELECT * FROM zones", zone_area="zz.area_km2")
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM zones_zonecommune WHERE zone_id = ANY(%s) RETURNING commune_id", [zone_ids])
-        touched = {row[0] for row in cursor.fetchall()}
+        cursor.execute(_DELETE_PIECES_SQL, [zone_ids])
+        touched = {commune for commune, whole in cursor.fetchall() if not whole}
         cursor.execute(_DERIVATIVES_SQL.format(pieces=pieces), {"zones": zone_ids})
         touched |= {row[0] for row in cursor.fetchall()}
     return touched
@@ -305,8 +313,8 @@ def zone_update(*, audience: Audience, zone: Zone, expected_version: int, method
     _lock_intervention(zone.intervention_id)
     version_bump(Zone, pk=zone.pk, expected_version=expected_version, **changes)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM zones_zonecommune WHERE zone_id = %s RETURNING commune_id", [zone.pk])
-        left = {row[0] for row in cursor.fetchall()}
+        cursor.execute(_DELETE_PIECES_SQL, [[zone.pk]])
+        left = {commune for commune, whole in cursor.fetchall() if not whole}
     _zone_id, entered = _write_zone(_UPDATE_ZONE, [zone.pk], edition_id=zone.edition_id, geometry_sql=sql,
                                     geometry_params=params)
     zone.refresh_from_db()
@@ -324,7 +332,7 @@ def zone_delete(*, audience: Audience, zone: Zone, expected_version: int) -> Non
     _lock_intervention(zone.intervention_id)
     version_bump(Zone, pk=zone.pk, expected_version=expected_version)
     intervention = zone.intervention
-    touched = list(zone.commune_shares.values_list("commune_id", flat=True))
+    touched = list(zone.commune_shares.filter(covers_commune=False).values_list("commune_id", flat=True))
     zone.delete()
     coverage_atoms_refresh(touched)
     _touch_intervention(intervention)

@@ -14,12 +14,13 @@ MIN_PIECE_SHARE_OF_ZONE = 1e-4
 
 
 def commune_pieces_sql(zones_sql: str, *, zone_area: str = "musoya_area_km2(zz.geom)") -> str:
-    """SQL selecting (zone_id, commune_id, share, area_km2, piece) for the zones that `zones_sql` selects (columns
-    id, edition_id, geom, and area_km2 when `zone_area` reads it): each commune of the zone's edition it touches,
-    the piece of the zone inside it, and the share of the commune's area that piece covers. The one rule for saving
-    and previewing."""
+    """SQL selecting (zone_id, commune_id, share, area_km2, piece, covers_commune) for the zones that `zones_sql`
+    selects (columns id, edition_id, geom, and area_km2 when `zone_area` reads it): each commune of the zone's
+    edition it touches, the piece of the zone inside it, the share of the commune's area that piece covers, and
+    whether the piece is the whole commune. The one rule for saving and previewing."""
     return f"""
-        SELECT z.id AS zone_id, c.id AS commune_id, LEAST(1.0, x.area_km2 / c.area_km2) AS share, x.area_km2, x.piece
+        SELECT z.id AS zone_id, c.id AS commune_id, LEAST(1.0, x.area_km2 / c.area_km2) AS share, x.area_km2, x.piece,
+               x.covers_commune
         -- The zone's own area once per zone (OFFSET 0 keeps it from being recomputed for each commune: for a
         -- country-wide zone that was 45 ms times 700 communes).
         FROM (SELECT zz.id, zz.edition_id, zz.geom, {zone_area} AS area_km2
@@ -32,7 +33,8 @@ def commune_pieces_sql(zones_sql: str, *, zone_area: str = "musoya_area_km2(zz.g
         -- (the select list and both conditions below), three overlays and two area measures a pair.
         CROSS JOIN LATERAL (
           SELECT p.piece, CASE p.whole WHEN 'commune' THEN c.area_km2 WHEN 'zone' THEN z.area_km2
-                          ELSE musoya_area_km2(p.piece) END AS area_km2
+                          ELSE musoya_area_km2(p.piece) END AS area_km2,
+                 p.whole IS NOT DISTINCT FROM 'commune' AS covers_commune
           FROM (
             SELECT w.whole, CASE w.whole WHEN 'commune' THEN c.geom WHEN 'zone' THEN ST_Multi(z.geom)
                             ELSE ST_Multi(ST_CollectionExtract(ST_Intersection(z.geom, c.geom), 3)) END AS piece

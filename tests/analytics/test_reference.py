@@ -397,10 +397,11 @@ def audience_of(name: str, world) -> Audience:
 
 def communes_with_inconsistent_atoms(edition) -> set[str]:
     """P-codes of the communes where the atoms listing a zone do not add up to the zone's part of the commune
-    (faces labelled with the wrong zones, as a point-on-surface test once did on hair-thin faces)."""
+    (faces labelled with the wrong zones, as a point-on-surface test once did on hair-thin faces). A zone covering
+    the whole commune is in none of its atoms."""
     with connection.cursor() as cursor:
         cursor.execute("""
-            SELECT c.pcode, zc.area_km2,
+            SELECT c.pcode, CASE WHEN zc.covers_commune THEN 0 ELSE zc.area_km2 END,
                    (SELECT coalesce(sum(a.area_km2), 0) FROM analytics_coverageatom a
                     WHERE a.commune_id = zc.commune_id AND zc.zone_id = ANY(a.zone_ids))
             FROM zones_zonecommune zc JOIN regions_adminunit c ON c.id = zc.commune_id

@@ -125,13 +125,20 @@ def test_the_preview_shows_the_same_repairs_as_saving(mali, editor):
 @override_settings(WEB_STATEMENT_TIMEOUT_MS={"read": 20_000, "write": 1_000})
 def test_a_write_stuck_past_its_time_limit_answers_503_and_writes_nothing(mali, editor, intervention):
     """Another session holds the coverage lock of the commune: the save waits, and is cancelled at the limit.
-    (Not the fixture's commune, ML040224: this test's transaction holds that lock until it ends.)"""
+    (Not the fixture's commune, ML040224: this test's transaction holds that lock until it ends. A small square
+    inside the commune, not the whole commune: a zone covering its whole commune leaves the atoms alone.)"""
     commune = AdminUnit.objects.get(edition=mali, level=3, pcode="ML040201")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) AS p FROM regions_adminunit"
+                       " WHERE id = %s) s", [commune.id])
+        x, y = cursor.fetchone()
+    square = {"type": "Polygon", "coordinates": [[[x - 0.01, y - 0.01], [x + 0.01, y - 0.01], [x + 0.01, y + 0.01],
+                                                  [x - 0.01, y + 0.01], [x - 0.01, y - 0.01]]]}
     before = factories.registry_snapshot()
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)", [ATOMS_LOCK_NAMESPACE, commune.id])
         response = factories.api_client(editor).post(
-            "/api/v1/zones/", {"intervention": intervention.id, "method": "picked", "units": ["ML040201"]},
+            "/api/v1/zones/", {"intervention": intervention.id, "method": "drawn", "geometry": square},
             format="json")
     assert response.status_code == 503, response.content[:300]
     body = response.json()
