@@ -37,16 +37,34 @@ SEL_CTE = """
 WHOLE_COMMUNE_PIECE = "(NOT {sel}.precise OR {piece}.covers_commune)"
 
 # Each commune's covered share: 1 where a selected zone counts it whole, else the area of the atoms covered by at
-# least one selected zone.
+# least one selected zone. Only the communes no selected zone counts whole need their atoms: at 20,000 zones, a broad
+# selection counts 699 of 701 communes whole, and reading the atoms of the two others instead of all 351,000 took the
+# query from seconds to milliseconds. The atoms are found through their GIN index on zone ids (an exact match for
+# &&, with the ids as one array); comparing each atom's list with the whole selection costs its length times the
+# selection's.
 COMMUNE_COVER = f"""
-  precise_ids AS (SELECT coalesce(array_agg(zone_id), '{{}}') AS ids FROM sel WHERE precise),
-  atom_cover AS (
-    SELECT a.commune_id, sum(a.area_km2) AS covered_km2
-    FROM analytics_coverageatom a, precise_ids p WHERE a.zone_ids && p.ids GROUP BY a.commune_id
-  ),
-  coarse_communes AS (
+  coarse_communes AS MATERIALIZED (
     SELECT DISTINCT zc.commune_id FROM zones_zonecommune zc JOIN sel ON sel.zone_id = zc.zone_id
     WHERE {WHOLE_COMMUNE_PIECE.format(sel="sel", piece="zc")}
+  ),
+  partial_pieces AS MATERIALIZED (
+    SELECT zc.zone_id, zc.commune_id, zc.area_km2 FROM zones_zonecommune zc JOIN sel ON sel.zone_id = zc.zone_id
+    WHERE sel.precise AND NOT zc.covers_commune AND zc.commune_id NOT IN (SELECT commune_id FROM coarse_communes)
+  ),
+  -- A commune with one selected partial piece is covered by that piece's area; only those with several need the
+  -- atoms, to count each place once (the rule of rollups.GROUP_COVERAGE too, so both give the same figures).
+  partial_communes AS MATERIALIZED (
+    SELECT commune_id, count(*) AS pieces, max(area_km2) AS one_piece_km2 FROM partial_pieces GROUP BY commune_id
+  ),
+  atom_cover AS (
+    SELECT a.commune_id, sum(a.area_km2) AS covered_km2
+    FROM analytics_coverageatom a
+    WHERE a.zone_ids && (SELECT coalesce(array_agg(p.zone_id), '{{}}') FROM partial_pieces p
+                         JOIN partial_communes pc USING (commune_id) WHERE pc.pieces > 1)
+      AND a.commune_id IN (SELECT commune_id FROM partial_communes WHERE pieces > 1)
+    GROUP BY a.commune_id
+    UNION ALL
+    SELECT commune_id, one_piece_km2 FROM partial_communes WHERE pieces = 1
   ),
   commune_cover AS (
     SELECT c.id AS commune_id, c.area_km2,

@@ -134,7 +134,10 @@ class ZoneCommune(models.Model):
     class Meta:
         ordering = ["zone", "commune"]
         constraints = [
-            models.UniqueConstraint(fields=["zone", "commune"], name="zone_commune_unique"),
+            # Carrying what the measuring queries read of a piece, so they join 67,000 pieces (20,000 zones) from
+            # the index alone instead of reading the table and its geometries three times per query.
+            models.UniqueConstraint(fields=["zone", "commune"], include=["covers_commune", "area_km2"],
+                                    name="zone_commune_unique"),
             models.CheckConstraint(condition=Q(share__gt=0, share__lte=1.000001), name="zone_commune_share_0_1"),
         ]
 
@@ -144,7 +147,10 @@ class ZoneCommune(models.Model):
 # adding or removing a theme, kind of action, target group, funder, partner or picked unit is recorded (who, when)
 # like any other change, and an intervention can be restored with the links it had (common/history.py).
 
-LINK_EVENTS = (pghistory.InsertEvent(), pghistory.DeleteEvent())
+# Statement-level triggers: one history insert per statement, not one per link. Bulk writes of links (the demo,
+# imports) spent ~0.3 ms per row in row-level triggers (25 of the 29 s of 11,155 interventions' links at 20,000
+# zones); the rows written are the same.
+LINK_EVENTS = (pghistory.InsertEvent(level=pghistory.Statement), pghistory.DeleteEvent(level=pghistory.Statement))
 
 
 @pghistory.track(*LINK_EVENTS, obj_field=None)
