@@ -279,7 +279,8 @@ class ZoneTileView(ApiView):
         if tag in [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(selectors.zone_tile(who, filters, z=z, x=x, y=y), content_type=MVT)
+            response = HttpResponse(selectors.zone_tile_for_digest(who, filters, z=z, x=x, y=y, digest=digest),
+                                    content_type=MVT)
         response["ETag"] = tag
         response["Cache-Control"] = VISITOR_TILE_CACHE_CONTROL if who.is_visitor else SIGNED_IN_TILE_CACHE_CONTROL
         patch_vary_headers(response, ["Cookie", "Authorization"])

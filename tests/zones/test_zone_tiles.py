@@ -47,13 +47,20 @@ def features(response) -> dict[int, dict]:
     return {f["properties"]["zone"]: f for f in layers.get("zones", {}).get("features", [])}
 
 
+def square_moved(steps: int) -> dict:
+    """factories.SEGOU_SQUARE moved east by steps × 0.002° (same area, still well inside the tile): zones drawn as
+    the same shape are one feature of the tile."""
+    ring = factories.SEGOU_SQUARE["coordinates"][0]
+    return {"type": "Polygon", "coordinates": [[[lon + 0.002 * steps, lat] for lon, lat in ring]]}
+
+
 @pytest.fixture
 def world(mali):
     editor = factories.user()
     org = factories.organisation(editor=editor)
-    made = {sensitivity: factories.intervention(org, sensitivity=sensitivity)
-            for sensitivity in ("public", "coarse", "restricted")}
-    made["draft"] = factories.intervention(org, state="draft")
+    made = {sensitivity: factories.intervention(org, sensitivity=sensitivity, geometry=square_moved(step))
+            for step, sensitivity in enumerate(("public", "coarse", "restricted"))}
+    made["draft"] = factories.intervention(org, state="draft", geometry=square_moved(3))
     zones = {name: intervention.zones.get() for name, intervention in made.items()}
     return editor, zones
 
@@ -104,6 +111,21 @@ def test_filters_narrow_the_tile_like_the_zones_api(client, world):
     assert client.get("/tiles/zones/3/99/1.pbf").json()["code"] == "tile_out_of_range"
 
 
+def test_zones_drawn_as_the_same_shape_are_one_feature_standing_for_them_all(client, world):
+    """A town picked whole by hundreds of organisations is one polygon of the tile, not hundreds (at 20,000 zones
+    the central z5 tile was 1 MB); the feature is the lowest zone id's and says how many zones it stands for."""
+    _editor, zones = world
+    again = [factories.intervention(factories.organisation(), geometry=square_moved(4)).zones.get() for _ in range(2)]
+    seen = features(client.get(URL))
+    assert set(seen) == {zones["public"].pk, zones["coarse"].pk, min(z.pk for z in again)}
+    assert seen[min(z.pk for z in again)]["properties"]["zones"] == 2
+    assert seen[zones["public"].pk]["properties"]["zones"] == 1
+    x, y = tile_of(-6.25, 13.45, 5)  # a national view: coarser grid, the same rules
+    national = features(client.get(f"/tiles/zones/5/{x}/{y}.pbf"))
+    assert set(national) <= {zones["public"].pk, zones["coarse"].pk, min(z.pk for z in again)}
+    assert zones["public"].pk in national and zones["restricted"].pk not in national
+
+
 def test_tiles_far_from_any_zone_are_empty(client, world):
     x, y = tile_of(2.0, 48.8, ZOOM)  # Paris
     assert client.get(f"/tiles/zones/{ZOOM}/{x}/{y}.pbf").content == b""
@@ -123,6 +145,22 @@ def test_a_tile_the_browser_already_has_is_not_built_again(client, world, monkey
     # A compressed answer's tag comes back weak (W/"…", from GZipMiddleware): the same tile all the same.
     for sent in (tag, "W/" + tag, f'"other", W/{tag}'):
         assert client.get(URL, HTTP_IF_NONE_MATCH=sent).status_code == 304, sent
+
+
+def test_a_tile_built_once_serves_the_next_person_with_the_same_zones_and_not_after_a_change(client, world,
+                                                                                             monkeypatch):
+    first = client.get(URL)
+    built = []
+    original = selectors.zone_tile
+    monkeypatch.setattr(selectors, "zone_tile", lambda *args, **kwargs: built.append(1) or original(*args, **kwargs))
+    assert client.get(URL).content == first.content and built == []  # another visitor, no browser copy
+    editor, zones = world
+    client.force_login(editor)  # she sees more in this tile: her own tile, built for her
+    assert set(features(client.get(URL))) == {zone.pk for zone in zones.values()} and built == [1]
+    client.logout()
+    Intervention.objects.filter(pk=zones["coarse"].intervention_id).update(sensitivity="public")
+    assert features(client.get(URL))[zones["coarse"].pk]["properties"]["precision"] == "exact"
+    assert built == [1, 1]
 
 
 def test_a_signed_in_tile_is_private_and_tagged_apart_from_the_public_one(client, world):
@@ -163,7 +201,7 @@ def test_the_etag_changes_when_a_zone_in_the_tile_changes(client, world):
     seen_by_admin = client.get(URL)
     zone.refresh_from_db()
     zone_services.zone_update(audience=factories.admin_audience(), zone=zone, expected_version=zone.version,
-                              method="drawn", geometry=factories.SEGOU_SQUARE)
+                              method="drawn", geometry=square_moved(5))
     redrawn = client.get(URL, HTTP_IF_NONE_MATCH=seen_by_admin["ETag"])
     assert redrawn.status_code == 200 and redrawn["ETag"] != seen_by_admin["ETag"]
     assert shape(features(redrawn)[zone.pk]["geometry"]).area == pytest.approx(square_area_in_tile_units(), rel=0.05)

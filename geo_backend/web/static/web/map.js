@@ -60,7 +60,7 @@
   map.createPane("zones").style.zIndex = 450;
   var zonesLayer = MusoyaMap.zoneTiles({colourOf: colourOf, params: filterQuery(), pane: "zones"}).addTo(map);
   zonesLayer.on("click", function (event) {
-    var zoneId = event.layer.properties.zone;
+    var zoneId = event.layer.properties.zone, zonesHere = event.layer.properties.zones || 1;
     var popup = L.popup().setLatLng(event.latlng).setContent(gettext("Chargement…")).openOn(map);
     fetch("/api/v1/zones/" + zoneId + "/", {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (feature) {
@@ -70,6 +70,10 @@
           (p.start_date ? "<br>" + interpolate(gettext("depuis le %s"), [MusoyaMap.formatDate(p.start_date)]) : "") +
           (p.area_km2 != null ? "<br>" + MusoyaMap.formatNumber(p.area_km2) + " km²" : "") +
           (p.is_demo ? "<br><em>" + gettext("exemple fictif") + "</em>" : "") +
+          // One feature of the tile stands for every zone drawn as the same shape there (zone_tile).
+          (zonesHere > 1 ? "<br>" + interpolate(ngettext("et %s autre zone au même endroit",
+                                                         "et %s autres zones au même endroit", zonesHere - 1),
+                                                [MusoyaMap.formatNumber(zonesHere - 1)]) : "") +
           '<br><a href="' + langPrefix + vocabulary.profile_url.replace("__slug__", p.organisation.slug) + '">' +
           gettext("Voir le profil") + "</a>");
         element.dataset.popupZone = String(zoneId);
