@@ -24,7 +24,7 @@ from geo_backend.common.locking import StaleVersion
 from geo_backend.organisations.access import visible_interventions_q
 from geo_backend.regions.selectors import edition_resolve
 
-from . import selectors, services
+from . import selectors, services, tiles
 from .api_serializers import (
     InterventionCreateInput,
     InterventionInput,
@@ -272,14 +272,14 @@ class ZoneTileView(ApiView):
                    responses={(200, MVT): OpenApiTypes.BINARY})
     def get(self, request, z, x, y):
         who, filters = audience(request), intervention_filters(self.params)
-        digest = selectors.zone_tile_digest(who, filters, z=z, x=x, y=y)
+        digest = tiles.zone_tile_digest(who, filters, z=z, x=x, y=y)
         # The audience is part of the tag, so one person's tile never validates another's cached copy.
         tag = f'"zones-{"public" if who.is_visitor else f"u{who.user_id}"}-{digest}"'
         # Compared weakly: GZipMiddleware sends the tag as W/"…", and the browser sends that back.
         if tag in [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponseNotModified()
         else:
-            response = HttpResponse(selectors.zone_tile_for_digest(who, filters, z=z, x=x, y=y, digest=digest),
+            response = HttpResponse(tiles.zone_tile_for_digest(who, filters, z=z, x=x, y=y, digest=digest),
                                     content_type=MVT)
         response["ETag"] = tag
         response["Cache-Control"] = VISITOR_TILE_CACHE_CONTROL if who.is_visitor else SIGNED_IN_TILE_CACHE_CONTROL

@@ -6,8 +6,8 @@ import mapbox_vector_tile
 import pytest
 from shapely.geometry import shape
 
-from geo_backend.zones import selectors
 from geo_backend.zones import services as zone_services
+from geo_backend.zones import tiles
 from geo_backend.zones.models import Intervention
 from tests import factories
 
@@ -141,7 +141,7 @@ def test_a_visitors_tile_is_public_and_revalidates_by_etag(client, world):
 
 def test_a_tile_the_browser_already_has_is_not_built_again(client, world, monkeypatch):
     tag = client.get(URL)["ETag"]
-    monkeypatch.setattr(selectors, "zone_tile", lambda *args, **kwargs: pytest.fail("the tile was built again"))
+    monkeypatch.setattr(tiles, "zone_tile", lambda *args, **kwargs: pytest.fail("the tile was built again"))
     # A compressed answer's tag comes back weak (W/"…", from GZipMiddleware): the same tile all the same.
     for sent in (tag, "W/" + tag, f'"other", W/{tag}'):
         assert client.get(URL, HTTP_IF_NONE_MATCH=sent).status_code == 304, sent
@@ -151,8 +151,8 @@ def test_a_tile_built_once_serves_the_next_person_with_the_same_zones_and_not_af
                                                                                              monkeypatch):
     first = client.get(URL)
     built = []
-    original = selectors.zone_tile
-    monkeypatch.setattr(selectors, "zone_tile", lambda *args, **kwargs: built.append(1) or original(*args, **kwargs))
+    original = tiles.zone_tile
+    monkeypatch.setattr(tiles, "zone_tile", lambda *args, **kwargs: built.append(1) or original(*args, **kwargs))
     assert client.get(URL).content == first.content and built == []  # another visitor, no browser copy
     editor, zones = world
     client.force_login(editor)  # she sees more in this tile: her own tile, built for her
