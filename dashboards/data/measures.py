@@ -151,7 +151,7 @@ OVERLAPS = RecentCache(size=32, seconds=300)
 
 
 def _overlap_report(audience, filters: Filters, edition_slug: str | None) -> dict:
-    from geo_backend.analytics.selectors import overlaps
+    from geo_backend.analytics.overlaps import overlaps
     from geo_backend.collaboration.selectors.partnerships import partnerships_stamp
 
     # The stamp changes whenever a partnership is accepted or ended: a cached report never shows a stale

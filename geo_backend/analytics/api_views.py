@@ -17,7 +17,7 @@ from geo_backend.api.views import ApiView
 from geo_backend.regions.selectors import edition_resolve, units_feature_collection
 from geo_backend.zones.api_serializers import intervention_filters
 
-from . import rollups, selectors
+from . import overlaps, rollups, selectors
 from .api_serializers import (
     ChangeParameters,
     CoverageChangeCollection,
@@ -122,7 +122,7 @@ class OverlapsView(ApiView):
                    summary="Possible duplication: overlapping interventions of different organisations")
     def get(self, request):
         query = coverage_query(self.params)
-        report = selectors.overlaps(audience(request), query)
+        report = overlaps.overlaps(audience(request), query)
         if self.params["format"] == "csv":
             rows = [{"first": p["interventions"][0]["title"], "first_organisation":
                      p["interventions"][0]["organisation"]["name"], "second": p["interventions"][1]["title"],

@@ -10,12 +10,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from django.db import connection
-
 from geo_backend.organisations.access import Audience
 from geo_backend.zones.selectors import intervention_groups, intervention_periods
 
-from .selectors import SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery, selected_zones
+from .selectors import SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery, measure, selected_zones
 
 FIGURES = ("organisations", "interventions", "covered_km2", "coverage_share", "women", "women_covered",
            "women_share_covered", "population_covered")
@@ -105,9 +103,7 @@ def coverage_of_groups(audience: Audience, query: CoverageQuery, membership: Cal
     params = selected_zones(audience, query)
     pairs = membership(set(params["intervention_ids"]))
     params.update(group_ids=[g for g, _ in pairs], member_ids=[i for _, i in pairs], all_groups=list(groups))
-    with connection.cursor() as cursor:
-        cursor.execute(GROUP_COVERAGE, params)
-        rows = cursor.fetchall()
+    rows, _columns = measure(GROUP_COVERAGE, params)
     results = {}
     for group, organisations, interventions, covered, area, women, women_covered, population_covered in rows:
         results[group] = {

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from shapely.geometry import shape
 
-from geo_backend.analytics import selectors, services
+from geo_backend.analytics import overlaps, selectors, services
 from geo_backend.organisations.access import VISITOR, Audience
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
@@ -105,7 +105,7 @@ def test_adjacent_zones_add_up_and_do_not_overlap(tmp_path):
     # 0.4° x 0.3° of the 0.5° x 0.5° NE commune: 48 % of its women.
     assert communes[NE]["women_covered"] == pytest.approx(0.48 * WOMEN_PER_COMMUNE, rel=1e-3)
     assert communes[NE]["organisations"] == 2
-    report = selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3), min_shared_km2=0)
+    report = overlaps.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3), min_shared_km2=0)
     assert report == {"pairs": [], "by_unit": [], "by_organisations": []}
     west_zone, east_zone = (Zone.objects.get(intervention=i).id for i in (west, east))
     assert not [a for a in atoms(edition) if west_zone in a[1] and east_zone in a[1]]
@@ -135,7 +135,7 @@ def test_open_ended_interventions_are_active_on_any_later_day_and_overlap_later_
     assert coverage(VISITOR, edition, 3, active_on=dt.date(2019, 12, 31))[NW]["women_covered"] == 0
     assert selectors.coverage_change(VISITOR, selectors.CoverageQuery(edition=edition, level=3),
                                      before=dt.date(2021, 1, 1), after=dt.date(2099, 1, 1)) == []
-    (pair,) = selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))["pairs"]
+    (pair,) = overlaps.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))["pairs"]
     assert [i["id"] for i in pair["interventions"]] == sorted([open_ended.id, later.id])
     assert pair["shared_period"] == {"start": dt.date(2030, 1, 1), "end": dt.date(2031, 12, 31)}
     assert pair["women_shared"] == pytest.approx(WOMEN_PER_COMMUNE / 2, rel=1e-3)

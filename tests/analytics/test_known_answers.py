@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from geo_backend.analytics import selectors
+from geo_backend.analytics import overlaps, selectors
 from geo_backend.organisations.access import VISITOR, Audience
 from geo_backend.zones.models import Intervention
 from geo_backend.zones.selectors import InterventionFilters
@@ -72,7 +72,7 @@ def test_overlap_of_two_organisations_on_the_same_theme(tmp_path):
                      start_date=dt.date(2024, 1, 1), end_date=dt.date(2025, 6, 30))
     second = declared(factories.organisation(), NW_WHOLE, edition=edition, theme="vbg", start_date=dt.date(2025, 1, 1))
     declared(factories.organisation(), NW_WHOLE, edition=edition, theme="education-filles")  # other theme
-    report = selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))
+    report = overlaps.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))
     (pair,) = report["pairs"]
     assert {i["id"] for i in pair["interventions"]} == {first.id, second.id}
     assert pair["themes"] == ["vbg"]
@@ -87,10 +87,10 @@ def test_periods_that_do_not_meet_are_not_an_overlap(tmp_path):
                      end_date=dt.date(2020, 12, 31))
     later = declared(factories.organisation(), NW_WHOLE, edition=edition, start_date=dt.date(2022, 1, 1))
     query = selectors.CoverageQuery(edition=edition, level=3)
-    assert selectors.overlaps(VISITOR, query)["pairs"] == []
+    assert overlaps.overlaps(VISITOR, query)["pairs"] == []
     # The same two zones do overlap once their periods meet: the empty answer above is about the periods.
     Intervention.objects.filter(pk=ended.pk).update(end_date=dt.date(2022, 6, 30))
-    (pair,) = selectors.overlaps(VISITOR, query)["pairs"]
+    (pair,) = overlaps.overlaps(VISITOR, query)["pairs"]
     assert {i["id"] for i in pair["interventions"]} == {ended.id, later.id}
 
 

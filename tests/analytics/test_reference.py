@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import MultiPoint, shape
 
-from geo_backend.analytics import selectors
+from geo_backend.analytics import overlaps, selectors
 from geo_backend.organisations.access import DONOR_GROUP, VISITOR, Audience, audience_for
 from geo_backend.regions.models import AdminUnit, Edition
 from geo_backend.taxonomy.models import Funder, Theme
@@ -159,7 +159,7 @@ def test_grid_with_hand_made_zones_agrees_with_the_reference(tmp_path):
         worst = max(worst, compare_units(coverage(audience, edition, 3, themes=["vbg"]),
                                          reference.coverage(3, themed), label=f"{selection.audience} vbg"))
         for level in (3, 2):
-            report = selectors.overlaps(audience, selectors.CoverageQuery(edition=edition, level=level))
+            report = overlaps.overlaps(audience, selectors.CoverageQuery(edition=edition, level=level))
             worst = max(worst, compare_overlaps(report, reference.overlaps(level, selection),
                                                 label=f"{selection.audience} overlaps {level}"))
         gaps = selectors.gaps(audience, selectors.CoverageQuery(edition=edition, level=3))
@@ -252,7 +252,7 @@ def test_random_zones_on_the_grid_agree_with_the_reference(grid, hypothesis_wors
                 worst = max(worst, compare_units(coverage(audience, edition, level),
                                                  reference.coverage(level, selection),
                                                  label=f"{selection.audience} level {level}"))
-            report = selectors.overlaps(audience, selectors.CoverageQuery(edition=edition, level=3))
+            report = overlaps.overlaps(audience, selectors.CoverageQuery(edition=edition, level=3))
             worst = max(worst, compare_overlaps(report, reference.overlaps(3, selection),
                                                 label=f"{selection.audience} overlaps"))
         hypothesis_worst["worst"] = worst
@@ -446,7 +446,7 @@ def test_mali_overlaps_agree_with_the_reference(mali_world, audience_name):
     reference = Reference(edition.id, communes=mali_world.communes)
     worst = 0.0
     for level in (3, 2):
-        report = selectors.overlaps(audience, selectors.CoverageQuery(edition=edition, level=level))
+        report = overlaps.overlaps(audience, selectors.CoverageQuery(edition=edition, level=level))
         assert len(report["pairs"]) >= (2 if audience_name == "visitor" else 3)
         worst = max(worst, compare_overlaps(report, reference.overlaps(level, selection),
                                             label=f"{audience_name} overlaps {level}"))

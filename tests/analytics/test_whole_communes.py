@@ -6,7 +6,7 @@ import importlib
 import pytest
 from django.db import connection
 
-from geo_backend.analytics import rollups, selectors, services
+from geo_backend.analytics import overlaps, rollups, selectors, services
 from geo_backend.organisations.access import VISITOR, Audience
 from geo_backend.regions.models import AdminUnit
 from geo_backend.zones import services as zone_services
@@ -78,7 +78,7 @@ def test_an_intervention_counted_whole_in_a_commune_is_not_counted_again_by_its_
     picked(mixed, [NW], edition)
     other = declared(factories.organisation(), NW_EAST_QUARTER, edition=edition)
 
-    (pair,) = selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))["pairs"]
+    (pair,) = overlaps.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=3))["pairs"]
     other_km2 = Zone.objects.get(intervention=other).area_km2
     assert pair["shared_km2"] == pytest.approx(other_km2, rel=1e-3)
     assert pair["women_shared"] == pytest.approx(WOMEN_PER_COMMUNE / 4, rel=1e-3)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from geo_backend.analytics import selectors
+from geo_backend.analytics import overlaps, selectors
 from geo_backend.collaboration.models import Partnership
 from geo_backend.collaboration.services import partnerships as services
 from geo_backend.organisations.access import VISITOR, audience_for
@@ -36,7 +36,7 @@ def grid_world(tmp_path):
 
 
 def report(edition, level=3):
-    return selectors.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=level))
+    return overlaps.overlaps(VISITOR, selectors.CoverageQuery(edition=edition, level=level))
 
 
 def pair_of(report_, first, second) -> dict:

@@ -1,0 +1,204 @@
+"""Overlaps: pairs of interventions of different organisations, on a common theme domain and period, whose zones
+intersect; read-only, SQL in PostGIS over the coverage atoms, for the zones selectors.selected_zones chose for the
+audience (the same counting rules as coverage: a zone seen only coarsely counts as its whole communes).
+"""
+from geo_backend.collaboration.selectors.partnerships import ACCEPTED_PARTNERSHIP_COVERAGE_SQL
+from geo_backend.organisations.access import Audience
+from geo_backend.zones.models import Intervention
+
+from .selectors import COMMUNE_UNIT, SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery, measure, selected_zones
+
+# Which interventions cover whole communes (coarse: seen only coarsely, or a zone covering the commune), and which
+# cover which atom elsewhere (an intervention that counts a commune whole is not also counted by its atoms there).
+# Atoms are read only in the communes holding two exact pieces or more (elsewhere no two exact footprints meet, and
+# one piece is its own area), through a hash join on their zone ids: matching every atom's list against the whole
+# selection (&&) costs their lengths multiplied, and took 13 to 19 s for one theme at 20,000 zones.
+PIECES = f"""
+  coarse AS MATERIALIZED (
+    SELECT DISTINCT zc.commune_id, sel.intervention_id
+    FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id
+    WHERE {WHOLE_COMMUNE_PIECE.format(sel="sel", piece="zc")}
+  ),
+  exact_pieces AS MATERIALIZED (
+    SELECT zc.commune_id, s.intervention_id, zc.zone_id, zc.area_km2
+    FROM sel s JOIN zones_zonecommune zc ON zc.zone_id = s.zone_id
+    WHERE s.precise AND NOT zc.covers_commune
+      AND NOT EXISTS (SELECT 1 FROM coarse c WHERE c.commune_id = zc.commune_id
+                                               AND c.intervention_id = s.intervention_id)
+  ),
+  atom_communes AS MATERIALIZED (SELECT commune_id FROM exact_pieces GROUP BY commune_id HAVING count(*) > 1),
+  -- Each atom's set of selected exact interventions, then the atoms of a commune with the same set merged: for one
+  -- theme at 20,000 zones, 261,000 atoms make 8,700 distinct sets, and pairing within sets instead of within atoms
+  -- makes 72,000 pairs instead of 2 million. An atom's zone is matched with its piece on one key, (commune, zone):
+  -- given the two columns apart, the planner merged on the commune alone and filtered 100 million rows.
+  atom_sets AS MATERIALIZED (
+    SELECT commune_id, ids, sum(area_km2) AS area_km2
+    FROM (
+      SELECT a.commune_id, a.area_km2, array_agg(DISTINCT p.intervention_id ORDER BY p.intervention_id) AS ids
+      FROM exact_pieces p
+      JOIN analytics_coverageatom a ON a.zone_ids @> ARRAY[p.zone_id] AND a.commune_id = p.commune_id
+      WHERE p.commune_id IN (SELECT commune_id FROM atom_communes)
+      GROUP BY a.id
+    ) AS atom_set
+    GROUP BY commune_id, ids
+  ),
+  -- An intervention's exact footprint in each commune where it is not counted whole (what it shares with a coarse
+  -- one there): its one piece's area, or the area of the atoms its pieces cover.
+  atom_intervention_area AS (
+    SELECT commune_id, intervention_id, sum(area_km2) AS area_km2
+    FROM atom_sets CROSS JOIN LATERAL unnest(ids) AS intervention_id
+    GROUP BY commune_id, intervention_id
+    UNION ALL
+    SELECT commune_id, intervention_id, max(area_km2) FROM exact_pieces
+    WHERE commune_id NOT IN (SELECT commune_id FROM atom_communes)
+    GROUP BY commune_id, intervention_id
+  )
+"""
+
+# Shared areas of each pair of interventions, per commune: two exact zones share the atoms both cover; an exact
+# zone and a coarse one share the exact zone's atoms in the coarse one's communes; two coarse ones share the
+# whole commune.
+OVERLAP_PAIRS = """
+  pair_pieces AS (
+    SELECT s.commune_id, s.area_km2, x.id AS first_id, y.id AS second_id
+    FROM atom_sets s CROSS JOIN LATERAL unnest(s.ids) AS x(id) CROSS JOIN LATERAL unnest(s.ids) AS y(id)
+    WHERE x.id < y.id
+    UNION ALL
+    SELECT x.commune_id, x.area_km2, least(x.intervention_id, c.intervention_id),
+           greatest(x.intervention_id, c.intervention_id)
+    FROM atom_intervention_area x
+    JOIN coarse c ON c.commune_id = x.commune_id AND c.intervention_id <> x.intervention_id
+    UNION ALL
+    SELECT a.commune_id, u.area_km2, a.intervention_id, b.intervention_id
+    FROM coarse a JOIN coarse b ON b.commune_id = a.commune_id AND a.intervention_id < b.intervention_id
+    JOIN regions_adminunit u ON u.id = a.commune_id
+  ),
+  interventions AS (
+    SELECT i.id, i.organisation_id, daterange(i.start_date, i.end_date, '[]') AS period,
+           ARRAY(SELECT DISTINCT coalesce(parent.code, t.code)
+                 FROM zones_intervention_themes it JOIN taxonomy_theme t ON t.id = it.theme_id
+                 LEFT JOIN taxonomy_theme parent ON parent.id = t.parent_id
+                 WHERE it.intervention_id = i.id) AS domains
+    FROM zones_intervention i
+    WHERE i.id = ANY(%(intervention_ids)s::bigint[])
+  ),
+  -- Summed per pair and commune before the pairs are matched with their interventions: joining each of the
+  -- 90,000 pieces (one theme, 20,000 zones) to both interventions first led the planner to pair every two
+  -- selected interventions (1.5 million rows) and look the pieces up in that.
+  pair_sums AS MATERIALIZED (
+    SELECT first_id, second_id, commune_id, sum(area_km2) AS shared_km2 FROM pair_pieces
+    WHERE area_km2 > 0 GROUP BY first_id, second_id, commune_id
+  ),
+  pair_communes AS (
+    SELECT ps.first_id, ps.second_id, ps.commune_id, ps.shared_km2,
+           ps.shared_km2 / c.area_km2 * coalesce(pop.female, 0) AS women_shared
+    FROM pair_sums ps
+    JOIN interventions a ON a.id = ps.first_id
+    JOIN interventions b ON b.id = ps.second_id
+    JOIN regions_adminunit c ON c.id = ps.commune_id
+    LEFT JOIN regions_population pop ON pop.unit_id = c.id AND pop.year = %(year)s
+    WHERE a.organisation_id <> b.organisation_id AND a.domains && b.domains AND a.period && b.period
+  )
+"""
+
+
+# A pair's overlap in a commune is coordinated when the two organisations have an accepted partnership covering
+# that commune on every theme domain they overlap on (collaboration app); otherwise it is uncoordinated.
+PAIR_COORDINATION = f"""
+  partnership_coverage AS ({ACCEPTED_PARTNERSHIP_COVERAGE_SQL}),
+  pair_coordination AS (
+    SELECT pc.first_id, pc.second_id, pc.commune_id, NOT EXISTS (
+             SELECT 1 FROM (SELECT unnest(a.domains) INTERSECT SELECT unnest(b.domains)) AS shared(domain)
+             WHERE NOT EXISTS (
+               SELECT 1 FROM partnership_coverage cov
+               WHERE cov.organisation_a = least(a.organisation_id, b.organisation_id)
+                 AND cov.organisation_b = greatest(a.organisation_id, b.organisation_id)
+                 AND cov.commune_id = pc.commune_id AND cov.domain = shared.domain)) AS coordinated
+    FROM pair_communes pc JOIN interventions a ON a.id = pc.first_id JOIN interventions b ON b.id = pc.second_id
+  )
+"""
+
+
+def overlaps(audience: Audience, query: CoverageQuery, *, min_shared_km2: float = 0.01) -> dict:
+    """Possible duplication: pairs of interventions of different organisations, on a common theme domain, whose
+    zones and periods intersect. Returned three ways: the pairs, per unit of the level, per pair of organisations.
+    Each says whether it is `coordinated`: covered by accepted partnerships of the two organisations (a pair or a
+    unit only when all of its communes are, a pair of organisations only when all of its pairs are).
+    """
+    params = selected_zones(audience, query)
+    params["min_shared"] = min_shared_km2
+    sql = f"""
+      WITH {SEL_CTE}, {PIECES}, {OVERLAP_PAIRS},
+      {COMMUNE_UNIT},
+      {PAIR_COORDINATION}
+      SELECT pc.first_id, pc.second_id, u.pcode, u.name, sum(pc.shared_km2), sum(pc.women_shared),
+             bool_and(co.coordinated)
+      FROM pair_communes pc JOIN commune_unit cu ON cu.commune_id = pc.commune_id
+      JOIN pair_coordination co ON co.first_id = pc.first_id AND co.second_id = pc.second_id
+                               AND co.commune_id = pc.commune_id
+      JOIN regions_adminunit u ON u.id = cu.unit_id
+      GROUP BY pc.first_id, pc.second_id, u.pcode, u.name
+      ORDER BY pc.first_id, pc.second_id, u.pcode
+    """
+    rows, _columns = measure(sql, params)
+    return _overlap_report(rows, min_shared_km2)
+
+
+def _overlap_report(rows, min_shared_km2: float) -> dict:
+    pairs: dict = {}
+    for first_id, second_id, pcode, name, shared, women, coordinated in rows:
+        pair = pairs.setdefault((first_id, second_id), {"units": [], "shared_km2": 0.0, "women_shared": 0.0})
+        pair["units"].append({"pcode": pcode, "name": name, "shared_km2": shared, "women_shared": women,
+                              "coordinated": coordinated})
+        pair["shared_km2"] += shared
+        pair["women_shared"] += women
+    pairs = {key: pair for key, pair in pairs.items() if pair["shared_km2"] >= min_shared_km2}
+    ids = {i for key in pairs for i in key}
+    interventions = {i.id: i for i in Intervention.objects.filter(id__in=ids).select_related("organisation")
+                     .prefetch_related("themes__parent")}
+    pair_list, by_unit, by_organisations = [], {}, {}
+    for (first_id, second_id), pair in sorted(pairs.items(), key=lambda item: -item[1]["shared_km2"]):
+        a, b = interventions[first_id], interventions[second_id]
+        domains = sorted({t.parent.code if t.parent else t.code for t in a.themes.all()}
+                         & {t.parent.code if t.parent else t.code for t in b.themes.all()})
+        period_start = max(filter(None, [a.start_date, b.start_date]), default=None)
+        ends = [d for d in (a.end_date, b.end_date) if d]
+        period_end = min(ends) if ends else None
+        pair_list.append({
+            "interventions": [_brief(a), _brief(b)],
+            "themes": domains,
+            "shared_km2": pair["shared_km2"],
+            "women_shared": pair["women_shared"],
+            "shared_period": {"start": period_start, "end": period_end},
+            "units": pair["units"],
+            "coordinated": all(unit["coordinated"] for unit in pair["units"]),
+        })
+        for unit in pair["units"]:
+            entry = by_unit.setdefault(unit["pcode"], {"pcode": unit["pcode"], "name": unit["name"], "pairs": 0,
+                                                       "uncoordinated_pairs": 0, "shared_km2": 0.0,
+                                                       "women_shared": 0.0})
+            entry["pairs"] += 1
+            entry["uncoordinated_pairs"] += 0 if unit["coordinated"] else 1
+            entry["shared_km2"] += unit["shared_km2"]
+            entry["women_shared"] += unit["women_shared"]
+        orgs = tuple(sorted([(a.organisation_id, a.organisation.name), (b.organisation_id, b.organisation.name)]))
+        entry = by_organisations.setdefault(orgs, {"organisations": [{"id": i, "name": n} for i, n in orgs],
+                                                   "pairs": 0, "uncoordinated_pairs": 0, "shared_km2": 0.0,
+                                                   "women_shared": 0.0})
+        entry["pairs"] += 1
+        entry["uncoordinated_pairs"] += 0 if pair_list[-1]["coordinated"] else 1
+        entry["shared_km2"] += pair["shared_km2"]
+        entry["women_shared"] += pair["women_shared"]
+    for entry in [*by_unit.values(), *by_organisations.values()]:
+        entry["coordinated"] = entry["uncoordinated_pairs"] == 0
+    return {
+        "pairs": pair_list,
+        "by_unit": sorted(by_unit.values(), key=lambda e: -e["shared_km2"]),
+        "by_organisations": sorted(by_organisations.values(), key=lambda e: -e["shared_km2"]),
+    }
+
+
+def _brief(intervention) -> dict:
+    return {"id": intervention.id, "title": intervention.title,
+            "organisation": {"id": intervention.organisation_id, "name": intervention.organisation.name},
+            "start_date": intervention.start_date, "end_date": intervention.end_date}
