@@ -252,8 +252,12 @@ stored AS (
          AS geom
   FROM (SELECT DISTINCT communes FROM sets) s
 ), updated AS (
-  UPDATE zones_zone z SET area_km2 = zones.area_km2, coarse_geom = coalesce(u.geom, z.geom)
+  -- A coarse outline that changes (the communes reloaded with a new edition, say) is a change of what the public
+  -- sees: updated_at moves with it, so that the zone tiles' fingerprint (zones/tiles.py) and caches follow.
+  UPDATE zones_zone z SET area_km2 = zones.area_km2, coarse_geom = n.coarse_geom,
+         updated_at = CASE WHEN z.coarse_geom IS DISTINCT FROM n.coarse_geom THEN now() ELSE z.updated_at END
   FROM zones LEFT JOIN sets s ON s.zone_id = zones.id LEFT JOIN unions u USING (communes)
+  CROSS JOIN LATERAL (SELECT coalesce(u.geom, zones.geom) AS coarse_geom) n
   WHERE z.id = zones.id
 )
 SELECT DISTINCT commune_id FROM stored WHERE NOT covers_commune
