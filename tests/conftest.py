@@ -20,8 +20,19 @@ def mali(django_db_setup, django_db_blocker):
     from geo_backend.regions.models import Edition
 
     with django_db_blocker.unblock():
+        _ensure_test_database()
         call_command("bootstrap", "--no-demo", verbosity=0)
         return Edition.objects.get(slug="cod-ab-2015")
+
+
+def _ensure_test_database() -> None:
+    """pytest-django creates the test database only when a collected test carries a django_db mark: run alone,
+    tests/zones/test_concurrency.py (which commits on purpose and has none) wrote into the development database."""
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        setup_databases(verbosity=0, interactive=False, aliases={"default"})
 
 
 def apps_but_the_reference_data() -> list[str]:
