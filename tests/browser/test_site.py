@@ -81,6 +81,30 @@ def test_visitor_filters_the_map_by_theme_and_opens_a_profile(page):
     assert page.inner_text("h1")
 
 
+def test_at_national_zoom_a_click_says_how_many_zones_are_there_and_brings_them_closer(page):
+    """Up to zoom 7 the tiles merge each theme's touching zones (zones/tiles.py): the popup counts them and its
+    button zooms in to where the zones are features of their own."""
+    from shapely.geometry import shape
+
+    page.goto("/")
+    zone_count_on_map(page)
+    shown = api_get(page, "/api/v1/zones/?limit=1000")["features"]
+    largest = max(shown, key=lambda f: shape(f["geometry"]).area)
+    point = shape(largest["geometry"]).representative_point()
+    page.evaluate("([lat, lon]) => musoyaMap.setView([lat, lon], 6, {animate: false})", [point.y, point.x])
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#map").bounding_box()
+    xy = page.evaluate("([lat, lon]) => { const p = musoyaMap.latLngToContainerPoint([lat, lon]);"
+                       " return [p.x, p.y]; }", [point.y, point.x])
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    page.wait_for_function("() => document.getElementById('map').dataset.popupMerged !== undefined")
+    text = page.inner_text(".leaflet-popup-content")
+    assert re.search(r"\d+ zones? à cet endroit", text), text
+    assert int(page.get_attribute("#map", "data-popup-merged")) >= 1
+    page.get_by_role("button", name="Voir les zones une à une").click()
+    assert page.evaluate("() => musoyaMap.getZoom()") >= 8
+
+
 def draw_square(page, map_selector="#map", size=60):
     """Draws a square with Leaflet.draw's polygon tool by clicking its corners, then the first one again."""
     page.click(".leaflet-draw-draw-polygon")

@@ -11,10 +11,11 @@
   var organisationId = profileNode ? JSON.parse(profileNode.textContent) : null;
   var langPrefix = Musoya.lang === "en" ? "/en" : "";
 
-  var colourOf = {};
+  var colourOf = {}, labelOf = {};
   vocabulary.themes.forEach(function (theme) {
     colourOf[theme.code] = theme.colour;
-    theme.children.forEach(function (child) { colourOf[child] = theme.colour; });
+    labelOf[theme.code] = theme.label;
+    theme.children.forEach(function (child) { colourOf[child] = theme.colour; labelOf[child] = theme.label; });
   });
 
   var map = L.map(element, {preferCanvas: true, minZoom: 4, maxZoom: 14}).setView([17.3, -3.5], 5);
@@ -61,6 +62,7 @@
   var zonesLayer = MusoyaMap.zoneTiles({colourOf: colourOf, params: filterQuery(), pane: "zones"}).addTo(map);
   zonesLayer.on("click", function (event) {
     var zoneId = event.layer.properties.zone, zonesHere = event.layer.properties.zones || 1;
+    if (zoneId === undefined) return showMergedZones(event.latlng, event.layer.properties);
     var popup = L.popup().setLatLng(event.latlng).setContent(gettext("Chargement…")).openOn(map);
     fetch("/api/v1/zones/" + zoneId + "/", {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (feature) {
@@ -79,6 +81,31 @@
         element.dataset.popupZone = String(zoneId);
       });
   });
+  /* Up to zoom 7 a tile draws each theme's touching zones as one shape (zones/tiles.py): its popup says how many
+     zones it stands for and brings the map close enough to show them one by one. */
+  var ZONE_BY_ZONE_ZOOM = 8;
+  function showMergedZones(latlng, properties) {
+    var content = document.createElement("div");
+    var text = document.createElement("p");
+    text.innerHTML = "<strong>" + escapeHtml(labelOf[properties.theme] || "") + "</strong><br>" +
+      escapeHtml(interpolate(ngettext("%s zone à cet endroit", "%s zones à cet endroit", properties.zones),
+                             [MusoyaMap.formatNumber(properties.zones)])) +
+      (properties.precision === "communes" ? "<br><em>" + escapeHtml(gettext("Zones approximatives (communes entières)")) +
+       "</em>" : "");
+    var closer = document.createElement("button");
+    closer.type = "button";
+    closer.className = "link-button";
+    closer.textContent = gettext("Voir les zones une à une");
+    closer.addEventListener("click", function () {
+      map.closePopup();
+      map.setView(latlng, Math.max(map.getZoom() + 1, ZONE_BY_ZONE_ZOOM));
+    });
+    content.appendChild(text);
+    content.appendChild(closer);
+    L.popup().setLatLng(latlng).setContent(content).openOn(map);
+    element.dataset.popupMerged = String(properties.zones);
+  }
+
   var unitLabels = MusoyaMap.unitLabels(map);
   MusoyaMap.placeLabels(map);
 
