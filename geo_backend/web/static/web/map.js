@@ -35,16 +35,20 @@
     };
   }
 
+  var unitsAsked = {};  // level -> the promise of its layer: asked once, however many callers want it meanwhile
   function loadUnits(level) {
-    if (layers[level]) return Promise.resolve(layers[level]);
-    return fetch("/api/v1/areas/?level=" + level).then(function (r) { return r.json(); }).then(function (data) {
-      layers[level] = L.geoJSON(data, {style: unitStyle(level), onEachFeature: function (feature, layer) {
-        layer.on("click", function () { showUnit(feature.properties, layer); });
-        layer.bindTooltip(feature.properties.name, {sticky: true});
-      }});
-      unitLabels.addGeoJSON(level, layers[level]);
-      return layers[level];
-    });
+    if (unitsAsked[level]) return unitsAsked[level];
+    unitsAsked[level] = fetch("/api/v1/areas/?level=" + level).then(function (r) { return r.json(); })
+      .then(function (data) {
+        layers[level] = L.geoJSON(data, {style: unitStyle(level), onEachFeature: function (feature, layer) {
+          layer.on("click", function () { showUnit(feature.properties, layer); });
+          layer.bindTooltip(feature.properties.name, {sticky: true});
+        }});
+        unitLabels.addGeoJSON(level, layers[level]);
+        return layers[level];
+      });
+    unitsAsked[level].catch(function () { delete unitsAsked[level]; });  // asked again next time
+    return unitsAsked[level];
   }
 
   function showLevels() {
