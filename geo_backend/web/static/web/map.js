@@ -111,7 +111,16 @@
   }
 
   var unitLabels = MusoyaMap.unitLabels(map);
-  MusoyaMap.placeLabels(map);
+  // The place names come once the first zones are drawn (or after 3 s, should a tile never come): at the national
+  // view they name only Bamako, and on a slow link their 14 KB would otherwise come before the map.
+  var placesAsked = false;
+  function askPlaces() {
+    if (placesAsked) return;
+    placesAsked = true;
+    MusoyaMap.placeLabels(map);
+  }
+  zonesLayer.once("load", askPlaces);
+  setTimeout(askPlaces, 3000);
 
   var escapeHtml = MusoyaMap.escapeHtml;
 
