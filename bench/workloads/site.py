@@ -32,7 +32,9 @@ LARGEST = 5
 MAX_RETRIES = 5  # per network condition, see run_mode
 
 # Runs in every document before its own scripts: records when the map shows its zones and the regions layer (the
-# first animation frame after map.js has added them, i.e. once Leaflet's canvas has drawn them).
+# first animation frame after map.js has added them, i.e. once Leaflet has drawn them). The zones are drawn from
+# vector tiles: `#map[data-zones]` only says the zone count has come, so the zone tile layers must also have
+# loaded (and drawn) every tile of the view (Leaflet's GridLayer.isLoading()).
 MAP_WATCH_JS = """
 (() => {
   function regionsOnMap(map) {
@@ -42,10 +44,20 @@ MAP_WATCH_JS = """
     });
     return found;
   }
+  function zoneTilesDrawn(map) {
+    let layers = 0, loading = false;
+    map.eachLayer((layer) => {
+      if (window.L && L.VectorGrid && layer instanceof L.VectorGrid) {
+        layers++;
+        if (layer.isLoading() || !Object.keys(layer._tiles).length) loading = true;
+      }
+    });
+    return layers > 0 && !loading;
+  }
   function tick() {
     const element = document.getElementById("map");
     const map = window.musoyaMap;
-    if (element && map && element.dataset.zones !== undefined && regionsOnMap(map)) {
+    if (element && map && element.dataset.zones !== undefined && regionsOnMap(map) && zoneTilesDrawn(map)) {
       requestAnimationFrame(() => {
         window.__benchMapVisibleAt = performance.now();
         window.__benchZonesDrawn = Number(element.dataset.zones);

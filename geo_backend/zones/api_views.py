@@ -265,8 +265,10 @@ class ZoneTileView(ApiView):
 
     @extend_schema(operation_id="zones_tile",
                    summary="Mapbox vector tile of the zones the caller may see (layer 'zones')",
-                   description="Each feature: zone, intervention, theme (first code), precision (exact or "
-                               "communes), is_demo; its id is the zone's. The content depends on who asks (Vary: "
+                   description="From z8, each feature: zone, intervention, theme (first code), precision "
+                               "(exact or communes), is_demo, zones (how many zones share that shape); its id is "
+                               "the zone's. Up to z7 (256-unit grid), each theme's touching zones are merged: "
+                               "theme, precision, zones, no id. The content depends on who asks (Vary: "
                                "Cookie, Authorization); the ETag changes when a zone shown in the tile changes "
                                "(If-None-Match gets 304).",
                    responses={(200, MVT): OpenApiTypes.BINARY})

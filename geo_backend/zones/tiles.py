@@ -60,49 +60,95 @@ def zone_tile_digest(audience: Audience, filters: InterventionFilters | None = N
         return cursor.fetchone()[0]
 
 
-# Up to this zoom (Mali fits the screen) a tile is drawn at twice a 256-pixel tile's resolution, not 4096 units:
-# finer detail cannot show, and at 20,000 zones the central z5 tile was 1 MB on the wire.
-LOW_ZOOM = 7
-LOW_ZOOM_EXTENT, EXTENT = 512, 4096
+# Up to this zoom (Mali, a region or a cercle on the screen; Bamako is then a few pixels wide) a tile does not
+# draw zone by zone: each theme's zones are merged where they touch, on a grid of one unit per pixel of a 256-pixel
+# tile. At 20,000 zones the central z5 tile held 9,260 shapes (290 KB on the wire, seconds of drawing in the
+# browser) that no one could tell apart or click one by one at that scale; merged it holds about 200. From z8
+# (communes on the screen) each zone is its own feature again, on the full 4,096-unit grid.
+MERGED_MAX_ZOOM = 7
+MERGED_EXTENT, EXTENT = 256, 4096
+EARTH_CIRCUMFERENCE_M = 40075016.686  # Web Mercator's width in metres
 
 
 def zone_tile(audience: Audience, filters: InterventionFilters | None = None, *, z: int, x: int, y: int) -> bytes:
-    """A Mapbox vector tile (layer "zones") of the zones this audience sees, built by ST_AsMVT.
+    """A Mapbox vector tile (layer "zones") of the zones this audience sees, built by ST_AsMVT: zone by zone from
+    z8 (zone_features_sql), merged by theme up to z7 (merged_zones_sql).
 
-    Each feature carries its zone id (also the feature id), its intervention, its first theme (for the colour),
-    "precision" (exact, or communes for a coarse zone shown as its whole communes) and is_demo; the popup asks
-    the API for the rest. Someone not allowed a coarse zone's exact outline gets only its communes in the tile,
-    and a restricted zone she may not read is not in it at all (the same rules as the zones API).
+    Someone not allowed a coarse zone's exact outline gets only its communes in the tile, and a restricted zone she
+    may not read is not in it at all (the same rules as the zones API), merged or not: the tile is made only of
+    the shapes `_zone_tile_sql` allows her."""
+    ctes, params = _zone_tile_sql(audience, filters, z=z, x=x, y=y)
+    if z <= MERGED_MAX_ZOOM:
+        shown_sql, shown_params, extent, feature_id = merged_zones_sql(z)
+    else:
+        shown_sql, shown_params, extent, feature_id = zone_features_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{ctes},{shown_sql} SELECT ST_AsMVT(shown, %s, %s, 'geom'{feature_id}) FROM shown",
+                       [*params, *shown_params, ZONE_TILE_LAYER, extent])
+        return bytes(cursor.fetchone()[0] or b"")
+
+
+def zone_features_sql() -> tuple[str, list, int, str]:
+    """The CTE `shown` of a zone-by-zone tile (from z8): each feature carries its zone id (also the feature id),
+    its intervention, its first theme (for the colour), "precision" (exact, or communes for a coarse zone shown as
+    its whole communes) and is_demo; the popup asks the API for the rest.
 
     Zones drawn as the same shape in the tile are one feature (a town picked whole by hundreds of organisations is
     one polygon): the properties of the lowest zone id, and `zones`, how many zones it stands for."""
-    ctes, params = _zone_tile_sql(audience, filters, z=z, x=x, y=y)
-    extent = LOW_ZOOM_EXTENT if z <= LOW_ZOOM else EXTENT
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""{ctes},
-            features AS (
-              SELECT t.id, t.intervention, coalesce(t.theme, '') AS theme, t.is_demo,
-                     CASE WHEN t.precise THEN 'exact' ELSE 'communes' END AS precision,
-                     ST_AsMVTGeom(ST_Transform(t.shape, 3857), bounds.envelope, %s, %s, true) AS geom
-              FROM in_tile t, bounds
-            ),
-            shown AS (
-              SELECT min(id) AS feature_id, min(id) AS zone, (array_agg(intervention ORDER BY id))[1] AS intervention,
-                     (array_agg(theme ORDER BY id))[1] AS theme, is_demo, precision, count(*) AS zones, geom
-              FROM features WHERE geom IS NOT NULL
-              GROUP BY geom, precision, is_demo
-            )
-            SELECT ST_AsMVT(shown, %s, %s, 'geom', 'feature_id') FROM shown""",
-            [*params, extent, extent // 64, ZONE_TILE_LAYER, extent])
-        return bytes(cursor.fetchone()[0] or b"")
+    return f"""
+        features AS (
+          SELECT t.id, t.intervention, coalesce(t.theme, '') AS theme, t.is_demo,
+                 CASE WHEN t.precise THEN 'exact' ELSE 'communes' END AS precision,
+                 ST_AsMVTGeom(ST_Transform(t.shape, 3857), bounds.envelope, {EXTENT}, {EXTENT // 64}, true) AS geom
+          FROM in_tile t, bounds
+        ),
+        shown AS (
+          SELECT min(id) AS feature_id, min(id) AS zone, (array_agg(intervention ORDER BY id))[1] AS intervention,
+                 (array_agg(theme ORDER BY id))[1] AS theme, is_demo, precision, count(*) AS zones, geom
+          FROM features WHERE geom IS NOT NULL
+          GROUP BY geom, precision, is_demo
+        )""", [], EXTENT, ", 'feature_id'"
+
+
+def merged_zones_sql(z: int) -> tuple[str, list, int, str]:
+    """The CTE `shown` of a merged tile (up to MERGED_MAX_ZOOM): one feature per theme, precision and group of
+    touching zones, with `zones`, how many zones it stands for; no zone id (it is no single zone).
+
+    Each shape is first simplified to half a pixel (finer detail cannot show) and put on the pixel grid; a zone
+    smaller than a pixel, which the grid would drop, is kept as a 2-pixel square on a point of it, so every zone
+    still shows where it is. The shapes then merge on that integer grid (ST_Union with grid size 1: a valid
+    outline on the grid)."""
+    pixel_m = EARTH_CIRCUMFERENCE_M / 2**z / MERGED_EXTENT
+    half_pixel_degrees = 360 / 2**z / MERGED_EXTENT / 2
+    buffer = MERGED_EXTENT // 64
+    return f"""
+        marks AS (
+          SELECT coalesce(t.theme, '') AS theme, CASE WHEN t.precise THEN 'exact' ELSE 'communes' END AS precision,
+                 coalesce(
+                   ST_AsMVTGeom(ST_Transform(ST_Simplify(t.shape, %s, true), 3857), bounds.envelope,
+                                {MERGED_EXTENT}, {buffer}, true),
+                   ST_AsMVTGeom(ST_Expand(ST_Transform(ST_PointOnSurface(t.shape), 3857), %s), bounds.envelope,
+                                {MERGED_EXTENT}, {buffer}, true)) AS geom
+          FROM in_tile t, bounds
+        ),
+        shapes AS (  -- the same mark once (a town picked whole by hundreds of organisations), with its zones
+          SELECT theme, precision, geom, count(*) AS zones FROM marks WHERE geom IS NOT NULL
+          GROUP BY theme, precision, geom
+        ),
+        grouped AS (
+          SELECT *, ST_ClusterDBSCAN(geom, 0, 1) OVER (PARTITION BY theme, precision) AS touching FROM shapes
+        ),
+        shown AS (
+          SELECT theme, precision, sum(zones)::integer AS zones, ST_Union(geom, 1.0) AS geom
+          FROM grouped GROUP BY theme, precision, touching
+        )""", [half_pixel_degrees, pixel_m], MERGED_EXTENT, ""
 
 
 # Built tiles kept by what they hold. A tile's bytes follow from its place and the zone rows the digest covers (ids,
 # versions, shown exactly or as communes, theme, demo), whoever asks: the next person whose tile has the same digest
-# gets the same bytes without another build (the central z5 tile took 0.5 s of PostGIS at 20,000 zones). No rule
-# is decided here: the digest is computed for the asker, with her visibility, before any lookup.
-TILE_FORMAT = 2  # changes whenever zone_tile's output does, so an older build is never served
+# gets the same bytes without another build (the central z5 tile, merged, takes about 4 s of PostGIS at 20,000
+# zones). No rule is decided here: the digest is computed for the asker, with her visibility, before any lookup.
+TILE_FORMAT = 3  # changes whenever zone_tile's output does, so an older build is never served
 TILE_CACHE_SECONDS = 24 * 3600
 
 

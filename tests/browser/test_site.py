@@ -81,6 +81,30 @@ def test_visitor_filters_the_map_by_theme_and_opens_a_profile(page):
     assert page.inner_text("h1")
 
 
+def test_at_national_zoom_a_click_says_how_many_zones_are_there_and_brings_them_closer(page):
+    """Up to zoom 7 the tiles merge each theme's touching zones (zones/tiles.py): the popup counts them and its
+    button zooms in to where the zones are features of their own."""
+    from shapely.geometry import shape
+
+    page.goto("/")
+    zone_count_on_map(page)
+    shown = api_get(page, "/api/v1/zones/?limit=1000")["features"]
+    largest = max(shown, key=lambda f: shape(f["geometry"]).area)
+    point = shape(largest["geometry"]).representative_point()
+    page.evaluate("([lat, lon]) => musoyaMap.setView([lat, lon], 6, {animate: false})", [point.y, point.x])
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#map").bounding_box()
+    xy = page.evaluate("([lat, lon]) => { const p = musoyaMap.latLngToContainerPoint([lat, lon]);"
+                       " return [p.x, p.y]; }", [point.y, point.x])
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    page.wait_for_function("() => document.getElementById('map').dataset.popupMerged !== undefined")
+    text = page.inner_text(".leaflet-popup-content")
+    assert re.search(r"\d+ zones? à cet endroit", text), text
+    assert int(page.get_attribute("#map", "data-popup-merged")) >= 1
+    page.get_by_role("button", name="Voir les zones une à une").click()
+    assert page.evaluate("() => musoyaMap.getZoom()") >= 8
+
+
 def draw_square(page, map_selector="#map", size=60):
     """Draws a square with Leaflet.draw's polygon tool by clicking its corners, then the first one again."""
     page.click(".leaflet-draw-draw-polygon")
@@ -291,21 +315,35 @@ def test_switching_to_english_translates_the_interface(page):
 
 
 def test_a_visitor_never_sees_a_restricted_intervention(page, django_db_blocker):
-    from geo_backend.zones.models import Intervention
+    from geo_backend.zones.models import Intervention, Zone
 
     with django_db_blocker.unblock():
         restricted = list(Intervention.objects.filter(sensitivity="restricted").values_list("id", "title"))
-    assert restricted, "the demo data should include a restricted intervention"
+        assert restricted, "the demo data should include a restricted intervention"
+        where = Zone.objects.filter(intervention_id=restricted[0][0]).first().geom.point_on_surface
     tiles = set()
     page.on("request", lambda r: tiles.add(r.url) if "/tiles/zones/" in r.url else None)
     page.goto("/")
     zone_count_on_map(page)
     page.wait_for_load_state("networkidle")
     assert tiles, "the map asked for no zone tile"
-    # The tiles the map asked for, fetched again as the same visitor (Chromium does not keep their bodies for us).
-    decoded = [mapbox_vector_tile.decode(page.request.get(url).body()) for url in tiles]
-    drawn = {feature["properties"]["intervention"] for tile in decoded
-             for feature in tile.get("zones", {}).get("features", [])}
+
+    def decoded(urls):
+        # The tiles the map asked for, fetched again as the same visitor (Chromium does not keep their bodies).
+        return [f for url in urls
+                for f in mapbox_vector_tile.decode(page.request.get(url).body()).get("zones", {}).get("features", [])]
+
+    # The national view's tiles merge zones (zones/tiles.py): they name no zone and no intervention.
+    merged = decoded(tiles)
+    assert merged and all(set(f["properties"]) == {"theme", "precision", "zones"} for f in merged)
+    # Closer, where a restricted intervention's zone lies, each zone is its own feature: none of them is restricted.
+    tiles.clear()
+    page.evaluate("([lat, lon]) => musoyaMap.setView([lat, lon], 9, {animate: false})", [where.y, where.x])
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
+    assert tiles, "the map asked for no zone tile at zoom 9"
+    drawn = {feature["properties"]["intervention"] for feature in decoded(tiles)}
     assert drawn, "the map drew no zone from its tiles"
     listed = api_get(page, "/api/v1/interventions/?limit=1000")
     for intervention_id, _title in restricted:

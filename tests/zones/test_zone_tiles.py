@@ -120,10 +120,91 @@ def test_zones_drawn_as_the_same_shape_are_one_feature_standing_for_them_all(cli
     assert set(seen) == {zones["public"].pk, zones["coarse"].pk, min(z.pk for z in again)}
     assert seen[min(z.pk for z in again)]["properties"]["zones"] == 2
     assert seen[zones["public"].pk]["properties"]["zones"] == 1
-    x, y = tile_of(-6.25, 13.45, 5)  # a national view: coarser grid, the same rules
-    national = features(client.get(f"/tiles/zones/5/{x}/{y}.pbf"))
-    assert set(national) <= {zones["public"].pk, zones["coarse"].pk, min(z.pk for z in again)}
-    assert zones["public"].pk in national and zones["restricted"].pk not in national
+
+
+# --- Up to z7 (tiles.MERGED_MAX_ZOOM) a tile merges each theme's touching zones: the same rules, checked likewise --
+
+NATIONAL = 5
+MERGED_EXTENT = 256
+MOPTI_SQUARE = {"type": "Polygon", "coordinates": [[[-4.25, 14.45], [-4.15, 14.45], [-4.15, 14.55], [-4.25, 14.55],
+                                                    [-4.25, 14.45]]]}
+
+
+def national_url(lon: float = -6.25, lat: float = 13.45) -> str:
+    x, y = tile_of(lon, lat, NATIONAL)
+    return f"/tiles/zones/{NATIONAL}/{x}/{y}.pbf"
+
+
+def merged_features(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    layers = mapbox_vector_tile.decode(response.content)
+    assert set(layers) <= {"zones"}
+    assert layers.get("zones", {}).get("extent", MERGED_EXTENT) == MERGED_EXTENT
+    return layers.get("zones", {}).get("features", [])
+
+
+def national_point(lon: float, lat: float):
+    """A point in the national tile's grid (the decoder's y axis points up, as its grid is read)."""
+    from shapely.geometry import Point
+
+    n = 2**NATIONAL * MERGED_EXTENT
+    x, y = (lon + 180) / 360 * n, (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    tile_x, tile_y = tile_of(lon, lat, NATIONAL)
+    return Point(x - tile_x * MERGED_EXTENT, MERGED_EXTENT - (y - tile_y * MERGED_EXTENT))
+
+
+def zones_by_precision(found: list[dict]) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for feature in found:
+        counted[feature["properties"]["precision"]] = (counted.get(feature["properties"]["precision"], 0)
+                                                       + feature["properties"]["zones"])
+    return counted
+
+
+def test_a_visitors_merged_tile_holds_no_restricted_zone_and_no_precise_coarse_outline(client, world):
+    editor, zones = world
+    org = zones["public"].intervention.organisation
+    factories.intervention(org, sensitivity="restricted", geometry=MOPTI_SQUARE)  # alone near Mopti
+    found = merged_features(client.get(national_url()))
+    # No zone id (a feature without one decodes as id 0), only what the merged shape says.
+    assert found and all(not f.get("id") and set(f["properties"]) == {"theme", "precision", "zones"}
+                         for f in found)
+    # The public zone exactly; the coarse one only as its communes; the restricted ones and the draft not at all.
+    assert zones_by_precision(found) == {"exact": 1, "communes": 1}
+    exact = [shape(f["geometry"]) for f in found if f["properties"]["precision"] == "exact"]
+    communes = [shape(f["geometry"]) for f in found if f["properties"]["precision"] == "communes"]
+    assert sum(g.area for g in communes) > 3 * sum(g.area for g in exact)
+    mopti = national_point(-4.2, 14.5)
+    assert not any(shape(f["geometry"]).distance(mopti) < 2 for f in found)
+    # Their owner sees all five exactly, the one near Mopti where it is.
+    client.force_login(editor)
+    mine = merged_features(client.get(national_url()))
+    assert zones_by_precision(mine) == {"exact": 5}
+    assert any(shape(f["geometry"]).distance(mopti) < 2 for f in mine)
+
+
+def test_a_merged_tile_joins_touching_zones_of_a_theme_and_keeps_a_zone_smaller_than_a_pixel(client, world):
+    _editor, zones = world
+    org = zones["public"].intervention.organisation
+    again = [factories.intervention(org, geometry=square_moved(4)) for _ in range(2)]
+    tiny = {"type": "Polygon", "coordinates": [[[-4.2, 14.5], [-4.199, 14.5], [-4.199, 14.501], [-4.2, 14.501],
+                                                [-4.2, 14.5]]]}
+    factories.intervention(org, geometry=tiny)  # about 100 m wide: a tenth of a pixel at z5
+    found = merged_features(client.get(national_url()))
+    exact = [f for f in found if f["properties"]["precision"] == "exact"]
+    # The overlapping squares near Ségou are one shape standing for the three zones; the tiny one near Mopti is
+    # its own, a mark of a couple of pixels, still there to be seen.
+    assert sorted(f["properties"]["zones"] for f in exact) == [1, 1 + len(again)]
+    mark = next(shape(f["geometry"]) for f in exact if f["properties"]["zones"] == 1)
+    assert mark.distance(national_point(-4.2, 14.5)) < 2 and 1 <= mark.area <= 16
+    assert all(f["properties"]["theme"] == "vbg" for f in found)
+
+
+def test_from_z8_zones_are_features_of_their_own_again(client, world):
+    _editor, zones = world
+    x, y = tile_of(-6.25, 13.45, 8)
+    seen = features(client.get(f"/tiles/zones/8/{x}/{y}.pbf"))
+    assert set(seen) == {zones["public"].pk, zones["coarse"].pk}
 
 
 def test_tiles_far_from_any_zone_are_empty(client, world):

@@ -35,6 +35,7 @@
       interactive: options.interactive !== false,
       maxNativeZoom: 14,
       fetchOptions: {credentials: "same-origin"},
+      // Up to z7 a feature is a theme's merged zones (zones/tiles.py), with no zone id.
       getFeatureId: function (feature) { return feature.properties.zone; },
       vectorTileLayerStyles: {
         zones: function (properties) {

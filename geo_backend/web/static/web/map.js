@@ -11,10 +11,11 @@
   var organisationId = profileNode ? JSON.parse(profileNode.textContent) : null;
   var langPrefix = Musoya.lang === "en" ? "/en" : "";
 
-  var colourOf = {};
+  var colourOf = {}, labelOf = {};
   vocabulary.themes.forEach(function (theme) {
     colourOf[theme.code] = theme.colour;
-    theme.children.forEach(function (child) { colourOf[child] = theme.colour; });
+    labelOf[theme.code] = theme.label;
+    theme.children.forEach(function (child) { colourOf[child] = theme.colour; labelOf[child] = theme.label; });
   });
 
   var map = L.map(element, {preferCanvas: true, minZoom: 4, maxZoom: 14}).setView([17.3, -3.5], 5);
@@ -34,16 +35,20 @@
     };
   }
 
+  var unitsAsked = {};  // level -> the promise of its layer: asked once, however many callers want it meanwhile
   function loadUnits(level) {
-    if (layers[level]) return Promise.resolve(layers[level]);
-    return fetch("/api/v1/areas/?level=" + level).then(function (r) { return r.json(); }).then(function (data) {
-      layers[level] = L.geoJSON(data, {style: unitStyle(level), onEachFeature: function (feature, layer) {
-        layer.on("click", function () { showUnit(feature.properties, layer); });
-        layer.bindTooltip(feature.properties.name, {sticky: true});
-      }});
-      unitLabels.addGeoJSON(level, layers[level]);
-      return layers[level];
-    });
+    if (unitsAsked[level]) return unitsAsked[level];
+    unitsAsked[level] = fetch("/api/v1/areas/?level=" + level).then(function (r) { return r.json(); })
+      .then(function (data) {
+        layers[level] = L.geoJSON(data, {style: unitStyle(level), onEachFeature: function (feature, layer) {
+          layer.on("click", function () { showUnit(feature.properties, layer); });
+          layer.bindTooltip(feature.properties.name, {sticky: true});
+        }});
+        unitLabels.addGeoJSON(level, layers[level]);
+        return layers[level];
+      });
+    unitsAsked[level].catch(function () { delete unitsAsked[level]; });  // asked again next time
+    return unitsAsked[level];
   }
 
   function showLevels() {
@@ -61,6 +66,7 @@
   var zonesLayer = MusoyaMap.zoneTiles({colourOf: colourOf, params: filterQuery(), pane: "zones"}).addTo(map);
   zonesLayer.on("click", function (event) {
     var zoneId = event.layer.properties.zone, zonesHere = event.layer.properties.zones || 1;
+    if (zoneId === undefined) return showMergedZones(event.latlng, event.layer.properties);
     var popup = L.popup().setLatLng(event.latlng).setContent(gettext("Chargement…")).openOn(map);
     fetch("/api/v1/zones/" + zoneId + "/", {credentials: "same-origin"}).then(function (r) { return r.json(); })
       .then(function (feature) {
@@ -79,8 +85,42 @@
         element.dataset.popupZone = String(zoneId);
       });
   });
+  /* Up to zoom 7 a tile draws each theme's touching zones as one shape (zones/tiles.py): its popup says how many
+     zones it stands for and brings the map close enough to show them one by one. */
+  var ZONE_BY_ZONE_ZOOM = 8;
+  function showMergedZones(latlng, properties) {
+    var content = document.createElement("div");
+    var text = document.createElement("p");
+    text.innerHTML = "<strong>" + escapeHtml(labelOf[properties.theme] || "") + "</strong><br>" +
+      escapeHtml(interpolate(ngettext("%s zone à cet endroit", "%s zones à cet endroit", properties.zones),
+                             [MusoyaMap.formatNumber(properties.zones)])) +
+      (properties.precision === "communes" ? "<br><em>" + escapeHtml(gettext("Zones approximatives (communes entières)")) +
+       "</em>" : "");
+    var closer = document.createElement("button");
+    closer.type = "button";
+    closer.className = "link-button";
+    closer.textContent = gettext("Voir les zones une à une");
+    closer.addEventListener("click", function () {
+      map.closePopup();
+      map.setView(latlng, Math.max(map.getZoom() + 1, ZONE_BY_ZONE_ZOOM));
+    });
+    content.appendChild(text);
+    content.appendChild(closer);
+    L.popup().setLatLng(latlng).setContent(content).openOn(map);
+    element.dataset.popupMerged = String(properties.zones);
+  }
+
   var unitLabels = MusoyaMap.unitLabels(map);
-  MusoyaMap.placeLabels(map);
+  // The place names come once the first zones are drawn (or after 3 s, should a tile never come): at the national
+  // view they name only Bamako, and on a slow link their 14 KB would otherwise come before the map.
+  var placesAsked = false;
+  function askPlaces() {
+    if (placesAsked) return;
+    placesAsked = true;
+    MusoyaMap.placeLabels(map);
+  }
+  zonesLayer.once("load", askPlaces);
+  setTimeout(askPlaces, 3000);
 
   var escapeHtml = MusoyaMap.escapeHtml;
 
