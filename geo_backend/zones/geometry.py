@@ -20,11 +20,14 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
 from geo_backend.common.errors import DomainError
 
-from .geometry_repair import repair_meaning
+from .geometry_repair import EQUAL_AREA, repair_meaning
 
 MAX_VERTICES = 50_000
 # Parts of a MultiPolygon: a zone of 500 separate places is already unusual; 9,000 parts took 18.6 s to clip.
 MAX_PARTS = 500
+# Smaller than this a drawn zone is a slip of the mouse or a point sent as a polygon, not a place where women live:
+# 1 m² (stored, it measured 0 km² and covered no commune).
+MIN_AREA_KM2 = 1e-6
 MALI_BOUNDS = (-12.3, 10.1, 4.3, 25.0)  # lon_min, lat_min, lon_max, lat_max (country extent, approx.)
 WGS84 = 4326
 
@@ -85,7 +88,18 @@ def parse_zone_geometry(data) -> ParsedGeometry:
     if not geom.valid:
         geom, notes = _repair(geom)
         repairs.extend(notes)
+    _check_size(geom)
     return ParsedGeometry(geom=geom, repairs=repairs)
+
+
+def _check_size(geom: MultiPolygon) -> None:
+    area_m2 = geom.transform(EQUAL_AREA, clone=True).area
+    if area_m2 < MIN_AREA_KM2 * 1e6:
+        _refuse("geometry_too_small",
+                f"La zone est trop petite ({area_m2:.2g} m² ; au moins 1 m²) : dessinez la surface où l'intervention "
+                "a lieu.",
+                f"The zone is too small ({area_m2:.2g} m²; at least 1 m²): draw the area where the intervention takes "
+                "place.", area_m2=area_m2)
 
 
 def _invalid_json(fr_why: str, en_why: str) -> NoReturn:

@@ -288,3 +288,9 @@ def test_zone_entirely_outside_mali_is_refused():
 def test_unrepairable_geometry_is_refused(coordinates):
     error = refused(polygon(coordinates), "geometry_invalid_unrepairable")
     assert error.details["reason"]
+
+
+def test_a_zone_of_less_than_a_square_metre_is_refused_and_one_of_a_few_is_kept():
+    error = refused(polygon(ring(X0, Y0, 0.000005)), "geometry_too_small")  # 0.5 m a side
+    assert 0 < error.details["area_m2"] < 1
+    assert parse_zone_geometry(polygon(ring(X0, Y0, 0.00003))).geom.area > 0  # 3 m a side

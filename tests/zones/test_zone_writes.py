@@ -50,11 +50,12 @@ def save(editor, intervention, geometry) -> dict:
 # --- Issue 12: one rule for the commune pieces, one statement for a new zone --------------------------------
 
 def test_for_a_tiny_zone_the_preview_lists_the_communes_that_saving_stores(mali, editor, intervention):
-    # A 0.5 m square on the border between two communes of Ségou: each piece is well under 1 m².
+    # A 1.2 m square (about 1.4 m², just above the smallest zone accepted) on the border between two communes of
+    # Ségou: each piece is under 1 m².
     lon, lat = sql_value(
         "SELECT ARRAY[ST_X(p), ST_Y(p)] FROM (SELECT ST_LineInterpolatePoint(ST_ExteriorRing(ST_GeometryN(geom, 1)), "
         "0.37) AS p FROM regions_adminunit WHERE pcode = 'ML040224' AND level = 3) s", [])
-    tiny = square(lon - 2.5e-6, lat - 2.5e-6, 5e-6)
+    tiny = square(lon - 5.5e-6, lat - 5.5e-6, 1.1e-5)
     api = factories.api_client(editor)
     preview = api.post("/api/v1/zones/preview/", {"method": "drawn", "geometry": tiny}, format="json")
     assert preview.status_code == 200, preview.content[:400]
