@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Q
 
+from geo_backend.analytics import overlaps
 from geo_backend.analytics import selectors as analytics
 from geo_backend.collaboration import demo
 from geo_backend.collaboration.models import Assessment, MentoringPair, Partnership, Training
@@ -46,7 +47,7 @@ def test_the_demo_editor_and_partner_overlap_without_partnership(seeded):
     partner = audience_for(get_user_model().objects.get(username=demo.PARTNER_ACCOUNT))
     query = analytics.CoverageQuery(edition=Edition.objects.get(is_default=True), level=3,
                                     filters=InterventionFilters(themes=["acces-justice"]))
-    pairs = [p for p in analytics.overlaps(VISITOR, query)["pairs"]
+    pairs = [p for p in overlaps.overlaps(VISITOR, query)["pairs"]
              if {i["organisation"]["id"] for i in p["interventions"]} == set(editor.editor_of | partner.editor_of)]
     assert pairs and not any(p["coordinated"] for p in pairs)
     editor_org = next(iter(editor.editor_of))
