@@ -11,8 +11,9 @@ from .selectors import COMMUNE_UNIT, SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery
 # Which interventions cover whole communes (coarse: seen only coarsely, or a zone covering the commune), and which
 # cover which atom elsewhere (an intervention that counts a commune whole is not also counted by its atoms there).
 # Atoms are read only in the communes holding two exact pieces or more (elsewhere no two exact footprints meet, and
-# one piece is its own area), through a hash join on their zone ids: matching every atom's list against the whole
-# selection (&&) costs their lengths multiplied, and took 13 to 19 s for one theme at 20,000 zones.
+# one piece is its own area), each exact piece finding the atoms of its commune that list its zone: matching every
+# atom's list against the whole selection (&&) costs their lengths multiplied, and took 13 to 19 s for one theme at
+# 20,000 zones.
 PIECES = f"""
   coarse AS MATERIALIZED (
     SELECT DISTINCT zc.commune_id, sel.intervention_id
@@ -29,8 +30,7 @@ PIECES = f"""
   atom_communes AS MATERIALIZED (SELECT commune_id FROM exact_pieces GROUP BY commune_id HAVING count(*) > 1),
   -- Each atom's set of selected exact interventions, then the atoms of a commune with the same set merged: for one
   -- theme at 20,000 zones, 261,000 atoms make 8,700 distinct sets, and pairing within sets instead of within atoms
-  -- makes 72,000 pairs instead of 2 million. An atom's zone is matched with its piece on one key, (commune, zone):
-  -- given the two columns apart, the planner merged on the commune alone and filtered 100 million rows.
+  -- makes 72,000 pairs instead of 2 million.
   atom_sets AS MATERIALIZED (
     SELECT commune_id, ids, sum(area_km2) AS area_km2
     FROM (
@@ -126,7 +126,6 @@ def overlaps(audience: Audience, query: CoverageQuery, *, min_shared_km2: float 
     unit only when all of its communes are, a pair of organisations only when all of its pairs are).
     """
     params = selected_zones(audience, query)
-    params["min_shared"] = min_shared_km2
     sql = f"""
       WITH {SEL_CTE}, {PIECES}, {OVERLAP_PAIRS},
       {COMMUNE_UNIT},

@@ -8,13 +8,14 @@ Only validated interventions count unless the filters say otherwise.
 import dataclasses
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 
 from geo_backend.organisations.access import Audience, precise_geometry_sql
 from geo_backend.regions.models import Edition
 from geo_backend.zones.models import Intervention
 from geo_backend.zones.selectors import InterventionFilters, interventions_visible
+
+from .budget import bound_statements
 
 POPULATION_YEAR = 2017
 
@@ -91,11 +92,9 @@ COMMUNE_COVER = f"""
 
 
 def measure(sql: str, params: dict) -> tuple[list, list[str]]:
-    """Runs one measuring statement with the coverage memory budget (settings.COVERAGE_WORK_MEM, per sort or hash):
-    under the server's default (4 MB) the atoms of one theme at 20,000 zones were sorted on disk, twice. Returns the
-    rows and the column names."""
+    """Runs one measuring statement within the coverage budget (budget.py); returns the rows and the column names."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.COVERAGE_WORK_MEM])
+        bound_statements(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall(), [c.name for c in cursor.description]
 

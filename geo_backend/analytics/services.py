@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
+from .budget import bound_statements
+
 # Inside coverage_atoms_deferred(), refreshes are collected and done once at the end (bulk loads, the demo).
 _deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("coverage_atoms_deferred", default=None)
 
@@ -94,16 +96,6 @@ FROM labelled l JOIN atom_faces f USING (face_id)
 """
 
 
-def _bound_statements(cursor) -> None:
-    """Until the transaction ends: a memory budget per sort or hash, and a time limit per statement. A tighter
-    limit already set (a web request's) is kept."""
-    cursor.execute(
-        "SELECT set_config('work_mem', %s, true),"
-        " set_config('statement_timeout', CASE WHEN current_setting('statement_timeout') IN ('0', '0ms')"
-        " THEN %s ELSE current_setting('statement_timeout') END, true)",
-        [settings.COVERAGE_WORK_MEM, f"{settings.COVERAGE_STATEMENT_TIMEOUT_MS}ms"])
-
-
 def _lock_communes(cursor, commune_ids: list[int]) -> None:
     """Transaction-scoped locks on the communes' atoms, one statement each so that they are taken in id order."""
     cursor.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
@@ -152,7 +144,7 @@ def coverage_atoms_rebuild(*, progress: Progress | None = None) -> int:
     done = atoms = 0
     for batch in batches:
         with transaction.atomic(), connection.cursor() as cursor:
-            _bound_statements(cursor)
+            bound_statements(cursor)
             _lock_communes(cursor, batch)
             atoms += _refresh_batch(cursor, batch)
         done += len(batch)
@@ -186,7 +178,7 @@ def coverage_atoms_refresh(commune_ids: Iterable[int], *, progress: Progress | N
         return 0
     atoms = done = 0
     with connection.cursor() as cursor:
-        _bound_statements(cursor)
+        bound_statements(cursor)
         _lock_communes(cursor, ids)
         for batch in _batches(cursor, ids):
             atoms += _refresh_batch(cursor, batch)

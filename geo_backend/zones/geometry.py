@@ -96,10 +96,9 @@ def _check_size(geom: MultiPolygon) -> None:
     area_m2 = geom.transform(EQUAL_AREA, clone=True).area
     if area_m2 < MIN_AREA_KM2 * 1e6:
         _refuse("geometry_too_small",
-                f"La zone est trop petite ({area_m2:.2g} m² ; au moins 1 m²) : dessinez la surface où l'intervention "
-                "a lieu.",
-                f"The zone is too small ({area_m2:.2g} m²; at least 1 m²): draw the area where the intervention takes "
-                "place.", area_m2=area_m2)
+                "La zone mesure moins de 1 m² : dessinez la surface où l'intervention a lieu.",
+                "The zone measures less than 1 m²: draw the area where the intervention takes place.",
+                area_m2=area_m2)
 
 
 def _invalid_json(fr_why: str, en_why: str) -> NoReturn:
