@@ -150,7 +150,8 @@ def zone_details(zone_id: int) -> dict:
 
 
 def zone_update(options: Options) -> list[Result]:
-    """Seconds of services.zone_update for one zone (rolled back), and of coverage_atoms_refresh alone.
+    """Seconds of services.zone_update for one zone (rolled back), and beside it of rebuilding its communes' atoms
+    (coverage_atoms_refresh: the peer, what a save did before the atoms were updated in place).
 
     A drawn zone (the one touching the median number of communes) is moved by about 120 m; a picked zone is saved
     again with the same units. Each call is rolled back, so every sample starts from the same state.
@@ -187,10 +188,10 @@ def zone_update(options: Options) -> list[Result]:
         refresh_s = rolled_back_seconds(lambda c=communes: atoms.coverage_atoms_refresh(c), samples=samples,
                                         warmup=UPDATE_WARMUP)
         details = {**zone_details(zone_id), "change": how, "warmup": UPDATE_WARMUP, "rolled_back": True}
-        results.append(Result(f"zone_update, one {method} zone{where} (incl. atoms refresh)", "s", update_s,
+        results.append(Result(f"zone_update, one {method} zone{where} (incl. atoms update)", "s", update_s,
                               extra={**details, **aim_extra(statistics.median(update_s), AIM_UPDATE_S),
-                                     "atoms_refresh_alone_median_s": round(statistics.median(refresh_s), 4)}))
-        results.append(Result(f"coverage_atoms_refresh alone, communes of that {method} zone{where}", "s",
+                                     "atoms_rebuild_median_s": round(statistics.median(refresh_s), 4)}))
+        results.append(Result(f"rebuilding the atoms of its communes (the peer), that {method} zone{where}", "s",
                               refresh_s, extra=details))
     if not results:
         raise RuntimeError("no drawn or picked zone to update")

@@ -31,11 +31,14 @@ _deferred: contextvars.ContextVar[set | None] = contextvars.ContextVar("coverage
 # The advisory-lock namespace of "the coverage atoms of commune N" (two-key form: namespace, commune id).
 ATOMS_LOCK_NAMESPACE = 0x4D41  # "MA"
 
+# Faces and atom parts smaller than this are dropped (1e-9 km² = 0.001 m²): slivers of floating-point noding.
+ATOM_MIN_KM2 = 1e-9
+
 # progress(communes done, communes in all, atoms written so far)
 Progress = Callable[[int, int, int], None]
 
 # Step 1: the faces of each commune's noded piece borders, in a temporary table indexed on their interior points.
-FACES_SQL = """
+FACES_SQL = f"""
 CREATE TEMPORARY TABLE atom_faces ON COMMIT DROP AS
 WITH distinct_pieces AS (
   -- Identical pieces (a town's buffer drawn again by the same organisation, the same drawing imported twice) add
@@ -56,7 +59,7 @@ WITH distinct_pieces AS (
 -- instead, since their "interior point" can sit on the border.
 SELECT row_number() OVER () AS face_id, commune_id, geom, inner_point, area_km2,
        ST_Distance(inner_point, ST_Boundary(geom)) > 1e-7 AND ST_Contains(geom, inner_point) AS fat
-FROM faces, LATERAL (SELECT musoya_area_km2(geom) AS area_km2) a WHERE area_km2 > 1e-9
+FROM faces, LATERAL (SELECT musoya_area_km2(geom) AS area_km2) a WHERE area_km2 > {ATOM_MIN_KM2}
 """
 
 # Step 2: each face labelled with the zones whose piece contains its interior point. Pieces drive the join: each

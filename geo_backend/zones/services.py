@@ -6,7 +6,7 @@ zone-to-commune shares that the analytics build on.
 from django.db import connection, transaction
 from django.utils import timezone
 
-from geo_backend.analytics.services import coverage_atoms_refresh
+from geo_backend.analytics.atom_edits import coverage_atoms_place_zone, coverage_atoms_remove_zones
 from geo_backend.collaboration.services.notifications import notify_after_commit
 from geo_backend.common.errors import DomainError, NotFound, refuse_fields_outside
 from geo_backend.common.locking import version_bump
@@ -105,10 +105,10 @@ def intervention_delete(*, audience: Audience, intervention: Intervention, expec
                                 declared_by_network_id=intervention.declared_by_network_id)
     version_bump(Intervention, pk=intervention.pk, expected_version=expected_version)  # lock order: see Zones
     _lock_zones(intervention.pk)
-    touched = list(ZoneCommune.objects.filter(zone__intervention=intervention, covers_commune=False)
-                   .values_list("commune_id", flat=True))
+    pieces = list(ZoneCommune.objects.filter(zone__intervention=intervention, covers_commune=False)
+                  .values_list("zone_id", "commune_id"))
     intervention.delete()  # its zones and their commune pieces go with it (cascade)
-    coverage_atoms_refresh(touched)
+    coverage_atoms_remove_zones([zone for zone, _ in pieces], [commune for _, commune in pieces])
 
 
 def _transition(audience: Audience, intervention: Intervention, expected_version: int, allowed_from: set,
@@ -295,7 +295,7 @@ def zone_create(*, audience: Audience, intervention: Intervention, method: str, 
         edition_id=edition.id, geometry_sql=sql, geometry_params=params)
     zone = Zone.objects.get(pk=zone_id)
     zone.picked_units.set(unit_ids)
-    coverage_atoms_refresh(communes)
+    coverage_atoms_place_zone(zone.id, entered=communes)
     _touch_intervention(intervention)
     return zone, repairs
 
@@ -323,8 +323,8 @@ def zone_update(*, audience: Audience, zone: Zone, expected_version: int, method
                                     geometry_params=params)
     zone.refresh_from_db()
     zone.picked_units.set(unit_ids)
-    # Only the communes the zone covered before or covers now need their coverage atoms recomputed.
-    coverage_atoms_refresh(left | entered)
+    # Only the communes the zone covered before or covers now have atoms to change.
+    coverage_atoms_place_zone(zone.pk, left=left, entered=entered)
     _touch_intervention(zone.intervention)
     return zone, repairs
 
@@ -337,8 +337,9 @@ def zone_delete(*, audience: Audience, zone: Zone, expected_version: int) -> Non
     version_bump(Zone, pk=zone.pk, expected_version=expected_version)
     intervention = zone.intervention
     touched = list(zone.commune_shares.filter(covers_commune=False).values_list("commune_id", flat=True))
+    zone_id = zone.pk  # (None once deleted)
     zone.delete()
-    coverage_atoms_refresh(touched)
+    coverage_atoms_remove_zones([zone_id], touched)
     _touch_intervention(intervention)
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from shapely.geometry import shape
 
-from geo_backend.analytics import overlaps, selectors, services
+from geo_backend.analytics import atom_edits, overlaps, selectors, services
 from geo_backend.organisations.access import VISITOR, Audience
 from geo_backend.regions.models import AdminUnit
 from geo_backend.taxonomy.models import Theme
@@ -46,6 +46,15 @@ def atoms(edition) -> list[tuple]:
                           JOIN regions_adminunit c ON c.id = a.commune_id WHERE c.edition_id = %s
                           ORDER BY c.pcode, a.zone_ids, a.area_km2""", [edition.id])
         return cursor.fetchall()
+
+
+def area_per_zone_set(edition) -> dict:
+    """The atoms' area per commune and list of zones: what every measure sums (the atoms themselves may be cut
+    differently by the incremental path and by a rebuild)."""
+    totals: dict = {}
+    for pcode, zones, area in atoms(edition):
+        totals[(pcode, tuple(zones))] = totals.get((pcode, tuple(zones)), 0.0) + area
+    return totals
 
 
 def atom_area_per_commune(edition) -> dict:
@@ -187,20 +196,21 @@ def test_moving_a_zone_refreshes_only_the_communes_it_left_and_entered(tmp_path,
         cursor.execute("SELECT a.id FROM analytics_coverageatom a JOIN regions_adminunit c ON c.id = a.commune_id "
                        "WHERE c.pcode = %s AND c.edition_id = %s ORDER BY a.id", [SW, edition.id])
         untouched_ids = cursor.fetchall()
-    refreshed = []
+    placed = []
 
-    def spy(commune_ids):
-        refreshed.append(set(commune_ids))
-        return services.coverage_atoms_refresh(commune_ids)
+    def spy(zone_id, *, left=(), entered):
+        placed.append((set(left), set(entered)))
+        return atom_edits.coverage_atoms_place_zone(zone_id, left=left, entered=entered)
 
-    monkeypatch.setattr(zone_services, "coverage_atoms_refresh", spy)
+    monkeypatch.setattr(zone_services, "coverage_atoms_place_zone", spy)
     zone = Zone.objects.get(intervention=moving)
     zone_services.zone_update(audience=admin(), zone=zone, expected_version=zone.version, method="drawn",
                               geometry=rectangle(X0 + 0.5, Y0, X0 + 0.75, Y0 + 0.5))  # west half of SE
     Intervention.objects.filter(pk=moving.pk).update(validation_state="validated")  # a change needs validation
 
     communes = {u.id: u.pcode for u in AdminUnit.objects.filter(edition=edition, level=3)}
-    assert [{communes[i] for i in ids} for ids in refreshed] == [{NW, SE}]
+    assert [({communes[i] for i in left}, {communes[i] for i in entered}) for left, entered in placed] == [
+        ({NW}, {SE})]
     after = coverage(VISITOR, edition, 3)
     assert after[NW]["women_covered"] == 0 and after[NW]["organisations"] == 0
     assert after[SE]["women_covered"] == pytest.approx(WOMEN_PER_COMMUNE / 2, rel=1e-3)
@@ -238,16 +248,16 @@ def edit_a_few_zones(edition):
 def test_rebuild_coverage_gives_the_same_atoms_as_the_incremental_path(tmp_path):
     edition = grid_edition(tmp_path)
     edit_a_few_zones(edition)
-    incremental, incremental_totals = atoms(edition), atom_area_per_commune(edition)
-    assert {a[0] for a in incremental} == {NW, NE, SW, SE}
+    incremental = area_per_zone_set(edition)
+    assert {pcode for pcode, _zones in incremental} == {NW, NE, SW, SE}
     out = StringIO()
     rebuild_in_this_transaction()
     call_command("rebuild_coverage", stdout=out)
     assert "coverage atoms in" in out.getvalue()
-    rebuilt = atoms(edition)
-    assert atom_area_per_commune(edition) == pytest.approx(incremental_totals, rel=1e-9)
-    assert [(pcode, zones) for pcode, zones, _area in rebuilt] == [(pcode, zones) for pcode, zones, _a in incremental]
-    assert [area for *_key, area in rebuilt] == pytest.approx([area for *_key, area in incremental], rel=1e-9)
+    rebuilt = area_per_zone_set(edition)
+    assert sorted(rebuilt) == sorted(incremental)
+    # The same areas to a millimetre-wide sliver along 100 km of border (cut and merged shapes are rounded apart).
+    assert rebuilt == pytest.approx(incremental, rel=1e-7)
 
 
 def test_deleting_an_intervention_leaves_the_same_atoms_as_a_rebuild(tmp_path):
@@ -260,7 +270,7 @@ def test_deleting_an_intervention_leaves_the_same_atoms_as_a_rebuild(tmp_path):
     services.coverage_atoms_rebuild()
     rebuilt = atom_area_per_commune(edition)
     assert sorted(incremental) == sorted(rebuilt), "communes with atoms differ (stale atoms of deleted zones)"
-    assert incremental == pytest.approx(rebuilt, rel=1e-9)
+    assert incremental == pytest.approx(rebuilt, rel=1e-7)
 
 
 # --- Visitors' answers do not depend on records they cannot see -----------------------------------------

@@ -6,7 +6,7 @@ import importlib
 import pytest
 from django.db import connection
 
-from geo_backend.analytics import overlaps, rollups, selectors, services
+from geo_backend.analytics import atom_edits, overlaps, rollups, selectors, services
 from geo_backend.organisations.access import VISITOR, Audience
 from geo_backend.regions.models import AdminUnit
 from geo_backend.zones import services as zone_services
@@ -106,11 +106,11 @@ def test_picking_a_whole_commune_refreshes_no_atoms_and_drawing_part_of_it_does(
     declared(factories.organisation(), NW_EAST_QUARTER, edition=edition)
     refreshed = []
 
-    def spy(commune_ids):
-        refreshed.append(sorted(commune_ids))
-        return services.coverage_atoms_refresh(commune_ids)
+    def spy(zone_id, *, left=(), entered):
+        refreshed.append(sorted({*left, *entered}))
+        return atom_edits.coverage_atoms_place_zone(zone_id, left=left, entered=entered)
 
-    monkeypatch.setattr(zone_services, "coverage_atoms_refresh", spy)
+    monkeypatch.setattr(zone_services, "coverage_atoms_place_zone", spy)
     intervention = declared(factories.organisation(), NW_WEST_HALF, edition=edition)
     assert refreshed == [[AdminUnit.objects.get(edition=edition, pcode=NW).id]]
     zone = Zone.objects.get(intervention=intervention)
