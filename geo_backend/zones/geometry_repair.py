@@ -16,6 +16,8 @@ from typing import NoReturn
 import numpy as np
 import shapely
 from django.contrib.gis.geos import GEOSGeometry
+from django.utils import translation
+from django.utils.formats import number_format
 
 from geo_backend.common.errors import DomainError
 
@@ -79,6 +81,15 @@ def _km2(geom) -> float:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=4326).transform(EQUAL_AREA, clone=True).area / 1e6
 
 
+def _area_text(km2: float) -> tuple[str, str]:
+    """An area as a French and as an English reader writes it: '6 746,20 km²' and '6,746.20 km²'."""
+    texts = []
+    for language in ("fr", "en"):
+        with translation.override(language):
+            texts.append(f"{number_format(round(km2, 2), 2, use_l10n=True, force_grouping=True)} km²")
+    return texts[0], texts[1]
+
+
 def _near(reason: str) -> tuple[str, str]:
     """'near (lon, lat)' from a GEOS validity reason such as 'Self-intersection[-6.2 13.4]'."""
     match = _POINT.search(reason)
@@ -103,29 +114,31 @@ def _repair_part(part: shapely.Polygon, number: int, parts: int, notes: list[dic
     if not shell.is_valid:
         fr_near, en_near = _near(shapely.is_valid_reason(shell))
         shell = _structure(shell)
+        fr_area, en_area = _area_text(_km2(shell))
         notes.append(_note(
             "ring_self_intersection",
             f"Le contour {fr_part} se croisait ou se touchait lui-même{fr_near} : la zone retenue est la surface "
-            f"qu'il entoure ({_km2(shell):.2f} km²). Vérifiez-la sur la carte.",
+            f"qu'il entoure ({fr_area}). Vérifiez-la sur la carte.",
             f"The outline {en_part} crossed or touched itself{en_near}: the zone kept is the area it goes around "
-            f"({_km2(shell):.2f} km²). Check it on the map."))
+            f"({en_area}). Check it on the map."))
     for index, ring in enumerate(part.interiors, 1):
         hole = _structure(shapely.Polygon(ring))  # a hole that crosses itself removes the area it goes around
         inside = hole.intersection(shell)
+        (fr_hole, en_hole), (fr_inside, en_inside) = _area_text(_km2(hole)), _area_text(_km2(inside))
         if inside.area <= AREA_TOLERANCE * hole.area:
             notes.append(_note(
                 "hole_outside_dropped",
                 f"Le trou n° {index} {fr_part} était tracé hors de son contour : il a été ignoré "
-                f"(il ne retire rien à la zone ; {_km2(hole):.2f} km²).",
+                f"(il ne retire rien à la zone ; {fr_hole}).",
                 f"Hole {index} {en_part} was drawn outside its outline: it was ignored (it removes nothing from "
-                f"the zone; {_km2(hole):.2f} km²)."))
+                f"the zone; {en_hole})."))
         elif inside.area < (1 - AREA_TOLERANCE) * hole.area:
             notes.append(_note(
                 "hole_clipped",
                 f"Le trou n° {index} {fr_part} dépassait de son contour : seule sa partie intérieure a été retirée "
-                f"de la zone ({_km2(inside):.2f} km² sur {_km2(hole):.2f} km²).",
+                f"de la zone ({fr_inside} sur {fr_hole}).",
                 f"Hole {index} {en_part} went beyond its outline: only its inner part was removed from the zone "
-                f"({_km2(inside):.2f} km² of {_km2(hole):.2f} km²)."))
+                f"({en_inside} of {en_hole})."))
     holes = [_structure(shapely.Polygon(ring)) for ring in part.interiors]
     # Not make_valid(part, "structure"): GEOS turns a hole drawn outside its outer ring into covered area.
     return shell.difference(shapely.union_all(holes)) if holes else shell
@@ -146,13 +159,14 @@ def _overlap_note(fixed: list, united, notes: list[dict]) -> None:
     more = " …" if len(pairs) > 10 else ""
     names_fr = ", ".join(f"{i} et {j}" for i, j in pairs[:10]) + more
     names_en = ", ".join(f"{i} and {j}" for i, j in pairs[:10]) + more
-    overlap = _km2(shapely.GeometryCollection(fixed)) - _km2(united)  # one projection for all the parts
+    # one projection for all the parts
+    fr_overlap, en_overlap = _area_text(_km2(shapely.GeometryCollection(fixed)) - _km2(united))
     notes.append(_note(
         "parts_merged",
         f"Des parties de la zone se chevauchaient (parties {names_fr}) : elles ont été réunies, et leur surface "
-        f"commune ({overlap:.2f} km²) est comptée une seule fois.",
+        f"commune ({fr_overlap}) est comptée une seule fois.",
         f"Parts of the zone overlapped (parts {names_en}): they were united, and their common area "
-        f"({overlap:.2f} km²) is counted once."))
+        f"({en_overlap}) is counted once."))
 
 
 def repair_meaning(geom: shapely.MultiPolygon) -> tuple[shapely.Geometry, list[dict]]:

@@ -1,5 +1,7 @@
 """Repairs of invalid zone geometries: to what the person meant, each change said, the work bounded (issue 11
 items 5, 8 and 9). Pure GEOS/GDAL, no database."""
+import re
+
 import pytest
 from django.contrib.gis.geos import Point
 
@@ -125,3 +127,11 @@ def test_too_many_parts_are_refused():
     parts = [[ring(X0 + (i % 25) * 0.02, Y0 + (i // 25) * 0.02, 0.01)] for i in range(MAX_PARTS + 1)]
     error = refused({"type": "MultiPolygon", "coordinates": parts}, "geometry_too_many_parts")
     assert error.details == {"parts": MAX_PARTS + 1, "max_parts": MAX_PARTS}
+
+
+def test_the_areas_in_the_notes_are_written_as_each_language_writes_numbers():
+    # Two 1° squares overlapping by half: about 6,000 km² counted once.
+    data = {"type": "MultiPolygon", "coordinates": [[ring(X0, Y0, 1.0)], [ring(X0 + 0.5, Y0, 1.0)]]}
+    (note,) = parse_zone_geometry(data).repairs
+    assert re.search(r"\(\d[\u00a0\u202f ]\d{3},\d{2} km²\)", note["fr"]), note["fr"]
+    assert re.search(r"\(\d,\d{3}\.\d{2} km²\)", note["en"]), note["en"]
