@@ -5,6 +5,7 @@ the commune from its pieces measures: the same area for every commune and set of
 cut differently), each atom valid, its zone list sorted and without repeats.
 """
 import math
+import random
 
 import pytest
 from django.db import connection, transaction
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo_backend.analytics import services
+from geo_backend.analytics.services import coverage_atoms_deferred
 from geo_backend.organisations.access import Audience
 from geo_backend.zones import services as zone_services
 from geo_backend.zones.models import Zone
@@ -143,3 +145,38 @@ def test_taking_a_zone_out_merges_the_atoms_its_border_had_cut(grid):
         count, area = cursor.fetchone()
     assert count == 1  # the square whole again, not two halves
     assert area == pytest.approx(0.3 * 0.3 * 111.32 * 110.6, rel=0.05)
+
+
+def test_a_rebuild_keeps_every_face_where_many_zones_cross_a_real_commune_border(mali):
+    """Zones cut by a real commune's border (hundreds of vertices) give pieces whose edges along it nearly coincide,
+    each cut at its own floating-point crossings; among them, zones drawn again a hair apart. Every face between
+    those borders must be kept, so that the atoms add up to the union of the pieces."""
+    organisation = factories.organisation()
+    generator = random.Random(7)
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) FROM regions_adminunit
+                          WHERE edition_id = %s AND level = 3 AND name ILIKE 'commune v%%'""", [mali.id])
+        cx, cy = cursor.fetchone()
+    shapes_drawn = []
+    for _ in range(20):
+        x, y = cx + generator.uniform(-0.04, 0.04), cy + generator.uniform(-0.04, 0.04)
+        radius = generator.uniform(0.01, 0.04)
+        for shift in (0.0, generator.uniform(1e-9, 1e-6)):
+            ring = [[x + shift + radius * math.cos(2 * math.pi * k / 33), y + radius * math.sin(2 * math.pi * k / 33)]
+                    for k in range(33)]
+            shapes_drawn.append({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    with coverage_atoms_deferred():
+        for geometry in shapes_drawn:
+            declared(organisation, geometry, edition=mali)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT zc.commune_id, musoya_area_km2(ST_Union(zc.geom)),
+                   (SELECT sum(a.area_km2) FROM analytics_coverageatom a WHERE a.commune_id = zc.commune_id),
+                   (SELECT bool_and(ST_IsValid(a.geom)) FROM analytics_coverageatom a
+                    WHERE a.commune_id = zc.commune_id)
+            FROM zones_zonecommune zc WHERE NOT zc.covers_commune GROUP BY zc.commune_id""")
+        rows = cursor.fetchall()
+    assert len(rows) > 1
+    for commune, union_km2, atoms_km2, valid in rows:
+        assert valid, commune
+        assert atoms_km2 == pytest.approx(union_km2, rel=1e-7, abs=1e-5), commune

@@ -102,7 +102,8 @@ def test_at_national_zoom_a_click_says_how_many_zones_are_there_and_brings_them_
     assert re.search(r"\d+ zones? à cet endroit", text), text
     assert int(page.get_attribute("#map", "data-popup-merged")) >= 1
     page.get_by_role("button", name="Voir les zones une à une").click()
-    assert page.evaluate("() => musoyaMap.getZoom()") >= 8
+    # (the map may animate its zoom: waited for, not read at once)
+    page.wait_for_function("() => musoyaMap.getZoom() >= 8")
 
 
 def draw_square(page, map_selector="#map", size=60):
