@@ -155,16 +155,19 @@ def _overlap_report(rows, min_shared_km2: float) -> dict:
     ids = {i for key in pairs for i in key}
     interventions = {i.id: i for i in Intervention.objects.filter(id__in=ids).select_related("organisation")
                      .prefetch_related("themes__parent")}
+    # Each intervention's theme domains and summary once (read per pair, the related managers alone took a second
+    # for the 13,000 pairs of one theme at 20,000 zones).
+    domains_of = {i.id: {t.parent.code if t.parent else t.code for t in i.themes.all()} for i in interventions.values()}
+    briefs = {i.id: _brief(i) for i in interventions.values()}
     pair_list, by_unit, by_organisations = [], {}, {}
     for (first_id, second_id), pair in sorted(pairs.items(), key=lambda item: -item[1]["shared_km2"]):
         a, b = interventions[first_id], interventions[second_id]
-        domains = sorted({t.parent.code if t.parent else t.code for t in a.themes.all()}
-                         & {t.parent.code if t.parent else t.code for t in b.themes.all()})
+        domains = sorted(domains_of[first_id] & domains_of[second_id])
         period_start = max(filter(None, [a.start_date, b.start_date]), default=None)
         ends = [d for d in (a.end_date, b.end_date) if d]
         period_end = min(ends) if ends else None
         pair_list.append({
-            "interventions": [_brief(a), _brief(b)],
+            "interventions": [briefs[first_id], briefs[second_id]],
             "themes": domains,
             "shared_km2": pair["shared_km2"],
             "women_shared": pair["women_shared"],
