@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from django.db import InternalError, connection, transaction
 
 from .budget import bound_statements
-from .services import ATOM_MIN_KM2, _deferred, _lock_communes, coverage_atoms_refresh
+from .services import ATOM_MIN_KM2, coverage_atoms_refresh, deferring, lock_communes
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ def _in_place(commune_ids: list[int], apply) -> None:
     """Runs apply(cursor) under the communes' locks; rebuilds the communes instead should GEOS fail on a shape."""
     with connection.cursor() as cursor:
         bound_statements(cursor)
-        _lock_communes(cursor, commune_ids)
+        lock_communes(cursor, commune_ids)
         try:
             with transaction.atomic():
                 apply(cursor)
@@ -205,19 +205,11 @@ def _place(cursor, zone_id: int, communes: list[int]) -> None:
     cursor.execute(_MERGE_SQL, params)
 
 
-def _deferring(communes: list[int]) -> bool:
-    """Inside coverage_atoms_deferred(), notes the communes for the rebuild at its end."""
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(communes)
-    return pending is not None
-
-
 @transaction.atomic
 def coverage_atoms_remove_zones(zone_ids: Iterable[int], commune_ids: Iterable[int]) -> None:
     """Takes deleted zones out of the atoms of the given communes (those where they had a partial piece)."""
     zones, communes = sorted(set(zone_ids)), sorted(set(commune_ids))
-    if _deferring(communes) or not zones or not communes:
+    if deferring(communes) or not zones or not communes:
         return
     _in_place(communes, lambda cursor: _remove(cursor, zones, communes))
 
@@ -228,7 +220,7 @@ def coverage_atoms_place_zone(zone_id: int, *, left: Iterable[int] = (), entered
     a partial piece before (left), into those where it has one now (entered)."""
     left, entered = sorted(set(left)), sorted(set(entered))
     communes = sorted({*left, *entered})
-    if _deferring(communes) or not communes:
+    if deferring(communes) or not communes:
         return
 
     _in_place(communes, lambda cursor: _place(cursor, zone_id, communes))

@@ -104,7 +104,7 @@ FROM labelled l JOIN atom_faces f USING (face_id)
 """
 
 
-def _lock_communes(cursor, commune_ids: list[int]) -> None:
+def lock_communes(cursor, commune_ids: list[int]) -> None:
     """Transaction-scoped locks on the communes' atoms, one statement each so that they are taken in id order."""
     cursor.executemany("SELECT pg_advisory_xact_lock(%s, %s)",
                        [(ATOMS_LOCK_NAMESPACE, commune_id) for commune_id in sorted(commune_ids)])
@@ -153,12 +153,20 @@ def coverage_atoms_rebuild(*, progress: Progress | None = None) -> int:
     for batch in batches:
         with transaction.atomic(), connection.cursor() as cursor:
             bound_statements(cursor)
-            _lock_communes(cursor, batch)
+            lock_communes(cursor, batch)
             atoms += _refresh_batch(cursor, batch)
         done += len(batch)
         if progress:
             progress(done, len(communes), atoms)
     return atoms
+
+
+def deferring(commune_ids: list[int]) -> bool:
+    """Inside coverage_atoms_deferred(), notes the communes for the refresh at its end and says so."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(commune_ids)
+    return pending is not None
 
 
 @contextlib.contextmanager
@@ -178,16 +186,12 @@ def coverage_atoms_refresh(commune_ids: Iterable[int], *, progress: Progress | N
     """Recomputes the atoms of the given communes only (those where a created, changed or deleted zone has a partial
     piece), in the caller's transaction, in batches; returns how many atoms were written."""
     ids = sorted(set(commune_ids))
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(ids)
-        return 0
-    if not ids:
+    if deferring(ids) or not ids:
         return 0
     atoms = done = 0
     with connection.cursor() as cursor:
         bound_statements(cursor)
-        _lock_communes(cursor, ids)
+        lock_communes(cursor, ids)
         for batch in _batches(cursor, ids):
             atoms += _refresh_batch(cursor, batch)
             done += len(batch)
