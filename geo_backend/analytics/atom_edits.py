@@ -15,7 +15,7 @@ Both keep the sums exact: every cut keeps both parts, and the new part is the pi
 commune's other partial pieces, which the atoms cover exactly (the atoms only the zone covered are dropped first, so
 that the new part does not count them twice). Parts under ATOM_MIN_KM2 are dropped, as in the rebuild.
 
-Locks and batching are those of services.py (the same advisory lock per commune, in id order), and inside
+The locks are those of services.py (the same advisory lock per commune, in id order), and inside
 coverage_atoms_deferred() nothing is done in place: the communes are collected for one rebuild. Should GEOS fail on a
 degenerate shape, the communes are rebuilt from their pieces instead (services.coverage_atoms_refresh).
 """
@@ -222,5 +222,4 @@ def coverage_atoms_place_zone(zone_id: int, *, left: Iterable[int] = (), entered
     communes = sorted({*left, *entered})
     if deferring(communes) or not communes:
         return
-
     _in_place(communes, lambda cursor: _place(cursor, zone_id, communes))

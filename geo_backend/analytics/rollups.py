@@ -45,9 +45,9 @@ GROUP_COVERAGE = f"""
     SELECT group_id, commune_id, count(*) AS pieces, max(area_km2) AS one_piece_km2
     FROM group_pieces GROUP BY group_id, commune_id
   ),
-  -- Each group's zones in a commune as one array: the atoms any of them covers are found at once through the atoms'
-  -- GIN index, each once (one look-up per zone read the commune's atoms as many times, then had to sort 160,000
-  -- rows to count each atom once: a second for the networks of one theme at 20,000 zones).
+  -- Each group's zones in a commune as one array: the commune's atoms are read once per group and those listing any
+  -- of them summed, each once (one look-up per zone read the commune's atoms as many times, then had to sort
+  -- 160,000 rows to count each atom once: a second for the networks of one theme at 20,000 zones).
   group_zone_sets AS (
     SELECT gp.group_id, gp.commune_id, array_agg(gp.zone_id) AS zone_ids
     FROM group_pieces gp JOIN group_communes gc USING (group_id, commune_id)

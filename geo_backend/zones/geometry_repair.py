@@ -124,8 +124,8 @@ def _repair_part(part: shapely.Polygon, number: int, parts: int, notes: list[dic
     for index, ring in enumerate(part.interiors, 1):
         hole = _structure(shapely.Polygon(ring))  # a hole that crosses itself removes the area it goes around
         inside = hole.intersection(shell)
-        (fr_hole, en_hole), (fr_inside, en_inside) = _area_text(_km2(hole)), _area_text(_km2(inside))
         if inside.area <= AREA_TOLERANCE * hole.area:
+            fr_hole, en_hole = _area_text(_km2(hole))
             notes.append(_note(
                 "hole_outside_dropped",
                 f"Le trou n° {index} {fr_part} était tracé hors de son contour : il a été ignoré "
@@ -133,6 +133,7 @@ def _repair_part(part: shapely.Polygon, number: int, parts: int, notes: list[dic
                 f"Hole {index} {en_part} was drawn outside its outline: it was ignored (it removes nothing from "
                 f"the zone; {en_hole})."))
         elif inside.area < (1 - AREA_TOLERANCE) * hole.area:
+            (fr_hole, en_hole), (fr_inside, en_inside) = _area_text(_km2(hole)), _area_text(_km2(inside))
             notes.append(_note(
                 "hole_clipped",
                 f"Le trou n° {index} {fr_part} dépassait de son contour : seule sa partie intérieure a été retirée "
