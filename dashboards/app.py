@@ -13,11 +13,15 @@ geometries are gzip-compressed here, since Django's middleware does not see the 
 import functools
 import json
 import re
+from urllib.parse import urlsplit
 
 import flask
 from dash import Dash, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from geo_backend.common.errors import NotFound
 
 from . import compression, data, state
 from .pages import BY_PATH, PAGES, common
@@ -29,6 +33,8 @@ ICON = "web/icons/musoya-192.png"  # the site's icon (1.6 KB), a static file
 UNUSED_SCRIPTS = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\n?')
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>\n?')
 UNFINGERPRINTED_MAX_AGE = 86_400
+# The part of dcc.Graph its component loads when a graph is first drawn (Dash's lazily loaded chunk).
+GRAPH_CHUNK = "_dash-component-suites/dash/dcc/async-graph.js"
 # The base map Plotly asks for (world_110m.json…): empty, since the maps draw only the boundaries they are given.
 EMPTY_TOPOLOGY = json.dumps({"type": "Topology", "arcs": [], "objects": {
     layer: {"type": "GeometryCollection", "geometries": []}
@@ -100,6 +106,10 @@ footer.attribution ul { margin: 0; padding-left: 1rem; }
 @media (max-width: 800px) { .map-and-detail { grid-template-columns: 1fr; } .who { margin-left: 0; } }
 """
 
+# Dash's renderer asks for the layout and the callbacks only once its scripts have run (after ~560 KB on a slow
+# link): asked for with the page instead, both are there when it wants them (fetch() takes the preloaded answer).
+PRELOADS = "".join(f'<link rel="preload" href="{DASHBOARD_PREFIX}/{name}" as="fetch" crossorigin>'
+                   for name in ("_dash-layout", "_dash-dependencies"))
 INDEX = """<!DOCTYPE html>
 <html lang="fr">
     <head>
@@ -107,6 +117,7 @@ INDEX = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
+        """ + PRELOADS + """
         <style>""" + STYLE + """</style>
     </head>
     <body>
@@ -151,6 +162,7 @@ class DashboardApp(Dash):
         if bundle_has_regenerator():
             kwargs["scripts"] = POLYFILL.sub("", kwargs["scripts"])
         kwargs["favicon"] = f'<link rel="icon" type="image/png" href="{static_url(ICON)}">'
+        kwargs["css"] += geometry_preload()
         page = super().interpolate_index(**kwargs)
         language = data.language_from_cookies(flask.request.cookies) if flask.has_request_context() else "fr"
         with translation.override(language):
@@ -159,15 +171,64 @@ class DashboardApp(Dash):
                 .replace("Loading...", loading, 1))
 
 
+def geometry_preload() -> str:
+    """For a view that draws a map, its level's geometries and dcc.Graph's lazily loaded part asked for with the
+    page: Plotly would ask for the geometries only once the first callback has answered, the last step before the
+    map shows (0.5 s on a slow link), and React for the chunk only once the layout is drawn."""
+    if not flask.has_request_context():
+        return ""
+    page = BY_PATH.get(flask.request.path.strip("/"))
+    if not getattr(page, "DRAWS_MAP", False):
+        return ""
+    chunk = f'<link rel="preload" href="{DASHBOARD_PREFIX}/{GRAPH_CHUNK}" as="script">'
+    level = state.from_query(flask.request.query_string.decode("latin-1")).level
+    try:
+        address = common.geometry_url(level)
+    except NotFound:  # no boundaries loaded yet: the view says so itself
+        return chunk
+    return f'<link rel="preload" href="{address}" as="fetch" crossorigin>' + chunk
+
+
 def page_url(page) -> str:
     return f"{DASHBOARD_PREFIX}/{page.PATH}" if page.PATH else f"{DASHBOARD_PREFIX}/"
 
 
+def view(pathname: str, search: str | None) -> tuple[list[str], list]:
+    """The menu entries' classes and the content of the view at this address (with its filters from the query)."""
+    path = (pathname.removeprefix(DASHBOARD_PREFIX).strip("/"))
+    page = BY_PATH.get(path)
+    classes = ["active" if page is p else "" for p in PAGES]
+    if page is None:
+        return classes, [html.H1(_("Page introuvable")),
+                         dcc.Link(_("Retour au tableau de bord"), href=f"{DASHBOARD_PREFIX}/")]
+    return classes, page.layout(state.from_query(search), common.load_options())
+
+
+def _address(pathname: str, search: str | None) -> str:
+    """The address a view was built for (page-built-for): the route callback builds a view only for a new one."""
+    return pathname + (search or "")
+
+
+def _view_asked() -> tuple[str, str] | None:
+    """The dashboard address whose page asked for the layout: its Referer (the site's policy, same-origin, sends it
+    whole to our own requests), or None when there is none (then the route callback builds the view)."""
+    referrer = flask.request.referrer if flask.has_request_context() else None
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != flask.request.host or not (parts.path + "/").startswith(DASHBOARD_PREFIX + "/"):
+        return None
+    return parts.path, f"?{parts.query}" if parts.query else ""
+
+
 def shell():
-    """The frame around the views: menu, who is signed in, language switch, permalink, attribution."""
+    """The frame around the views: menu, who is signed in, language switch, permalink, attribution; and the view
+    of the address that asked (_view_asked), so that its callbacks start at once instead of after the route's."""
     cookies = flask.request.cookies if flask.has_request_context() else {}
     language = data.language_from_cookies(cookies)
+    asked = _view_asked()
     with translation.override(language):
+        classes, content = view(*asked) if asked else ([""] * len(PAGES), None)
         token, new_secret = data.csrf_token(cookies)
         if new_secret and flask.has_request_context():
             flask.after_this_request(_set_csrf_cookie(new_secret))
@@ -181,10 +242,12 @@ def shell():
                           id="sign-in")]
         return html.Div([
             dcc.Location(id="url", refresh="callback-nav"),
+            dcc.Store(id="page-built-for", data=_address(*asked) if asked else None),
             html.Header(className="top", children=[
                 html.A("Musoya", href="/", className="brand", title=_("Retour au site")),
                 html.Nav(className="views", **{"aria-label": _("Vues du tableau de bord")}, children=[
-                    dcc.Link(str(page.TITLE), id=f"nav-{page.NAME}", href=page_url(page)) for page in PAGES
+                    dcc.Link(str(page.TITLE), id=f"nav-{page.NAME}", href=page_url(page), className=class_name)
+                    for page, class_name in zip(PAGES, classes, strict=True)
                 ]),
                 html.Div(who, className="who", id="who"),
                 html.Form(className="language", action="/i18n/setlang/", method="post", children=[
@@ -197,7 +260,7 @@ def shell():
                                 **{"aria-pressed": "true" if language == "en" else "false"}),
                 ]),
             ]),
-            html.Main(id="page", lang=language),
+            html.Main(id="page", lang=language, children=content),
             html.Div(className="permalink", style={"maxWidth": "88rem", "margin": "0 auto", "padding": "0 1rem"},
                      children=[
                          html.Label(_("Lien vers cette vue :"), htmlFor="permalink"),
@@ -243,16 +306,15 @@ def create_dash_app() -> Dash:
     _serve(app.server)
 
     @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
-                  Input("url", "pathname"), State("url", "search"))
-    def route(pathname, search):
-        path = app.strip_relative_path(pathname if isinstance(pathname, str) else "") or ""
+                  Output("page-built-for", "data"),
+                  Input("url", "pathname"), State("url", "search"), State("page-built-for", "data"))
+    def route(pathname, search, built_for):
+        address = _address(pathname if isinstance(pathname, str) else "", search)
+        if built_for == address:
+            raise PreventUpdate  # the page holds this view already (the layout's first one: shell)
         with translation.override(data.language_from_cookies(flask.request.cookies)):
-            page = BY_PATH.get(path)
-            classes = ["active" if page is p else "" for p in PAGES]
-            if page is None:
-                return *classes, [html.H1(_("Page introuvable")),
-                                  dcc.Link(_("Retour au tableau de bord"), href=f"{DASHBOARD_PREFIX}/")]
-            return *classes, page.layout(state.from_query(search), common.load_options())
+            classes, children = view(pathname if isinstance(pathname, str) else "", search)
+            return *classes, children, address
 
     app.clientside_callback(
         URL_WRITER % {"default_level": state.DEFAULT_LEVEL, "default_metric": state.DEFAULT_METRIC,

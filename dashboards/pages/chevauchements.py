@@ -13,6 +13,7 @@ from . import common, tables
 
 PATH = "chevauchements"
 NAME = "chevauchements"
+DRAWS_MAP = True  # app.py asks for its geometries with the page
 TITLE = gettext_lazy("Chevauchements")
 P = "ovl"
 TABLE_TITLE = gettext_lazy("Paires d'interventions qui se recouvrent")

@@ -9,6 +9,7 @@ from . import common, tables
 
 PATH = ""
 NAME = "couverture"
+DRAWS_MAP = True  # app.py asks for its geometries with the page
 TITLE = gettext_lazy("Couverture")
 P = "cov"
 TABLE_TITLE = gettext_lazy("Chiffres par unité")

@@ -9,6 +9,7 @@ from . import common, tables
 
 PATH = "zones-blanches"
 NAME = "zones-blanches"
+DRAWS_MAP = True  # app.py asks for its geometries with the page
 TITLE = gettext_lazy("Zones blanches")
 P = "gap"
 TABLE_TITLE = gettext_lazy("Unités sans couverture, par femmes sans couverture")

@@ -5,6 +5,7 @@ import csv
 import gzip
 import io
 import json
+import re
 
 import pytest
 from werkzeug.test import Client
@@ -121,6 +122,70 @@ def test_shell_layout_offers_the_views_and_a_language_form(wsgi_client):
     for path in ("zones-blanches", "chevauchements", "reseaux", "bailleurs"):
         assert f"{PREFIX}/{path}" in layout
     assert "/i18n/setlang/" in layout and "csrfmiddlewaretoken" in layout
+
+
+def test_the_layout_holds_the_view_of_the_address_that_asked_for_it(wsgi_client):
+    """The view's callbacks start with the layout instead of after the route's answer: the layout is built for the
+    page's address (its Referer), and the route callback then has nothing to do for that address."""
+    host = "http://localhost"
+    asked = json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout",
+                                       headers={"Referer": f"{host}{PREFIX}/zones-blanches?niveau=3"}).get_data())
+    text = json.dumps(asked)
+    assert '"gap-map"' in text and '"cov-map"' not in text
+    assert f'"{PREFIX}/zones-blanches?niveau=3"' in text  # page-built-for
+    route = {"url.pathname": f"{PREFIX}/zones-blanches", "url.search": "?niveau=3",
+             "page-built-for": f"{PREFIX}/zones-blanches?niveau=3"}
+    assert route_answer(wsgi_client, route) is None  # nothing to build: 204
+
+    # Another address (a menu link): the route builds that view and says which address the page now holds.
+    answer = route_answer(wsgi_client, {**route, "url.pathname": f"{PREFIX}/", "url.search": ""})
+    assert '"cov-map"' in json.dumps(answer["page"]["children"])
+    assert answer["page-built-for"]["data"] == f"{PREFIX}/"
+
+    # Without a Referer (or from elsewhere), the layout holds no view: the route callback builds it.
+    for headers in ({}, {"Referer": "https://example.org/tableau-de-bord/"}):
+        bare = json.dumps(json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout", headers=headers).get_data()))
+        assert '"cov-map"' not in bare and '"gap-map"' not in bare
+        assert route_answer(wsgi_client, {**route, "page-built-for": None})["page-built-for"]["data"] == (
+            f"{PREFIX}/zones-blanches?niveau=3")
+
+
+def route_answer(client, known: dict) -> dict | None:
+    """The route callback's answer for these values (None when it has nothing to update)."""
+    dependencies = json.loads(client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if "page.children" in d["output"]]
+
+    def described(item):
+        key = item["id"] if item["property"] == "data" else f"{item['id']}.{item['property']}"
+        return {**item, "value": known.get(key)}
+
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in dependency["output"].strip(".").split("...")]
+    payload = {"output": dependency["output"], "outputs": outputs, "changedPropIds": ["url.pathname"],
+               "inputs": [described(i) for i in dependency["inputs"]],
+               "state": [described(s) for s in dependency["state"]]}
+    response = client.post(f"{PREFIX}/_dash-update-component", json=payload)
+    if response.status_code == 204:
+        return None
+    assert response.status_code == 200, response.get_data()[:500]
+    return json.loads(response.get_data())["response"]
+
+
+@pytest.mark.realdata
+def test_the_page_asks_early_for_what_its_first_map_needs(wsgi_client, mali):
+    """Layout, callbacks, the level's geometries and dcc.Graph's chunk are preloaded with a map view's page (the
+    renderer would ask only after its scripts, ~560 KB on a slow link); a view without a map preloads no geometry."""
+    from dashboards.pages import common
+
+    def preloads(path):
+        page = wsgi_client.get(path).get_data(as_text=True)
+        return re.findall(r'<link rel="preload" href="([^"]+)"', page)
+
+    on_communes = preloads(f"{PREFIX}/?niveau=3")
+    assert {f"{PREFIX}/_dash-layout", f"{PREFIX}/_dash-dependencies", common.geometry_url(3),
+            f"{PREFIX}/_dash-component-suites/dash/dcc/async-graph.js"} == set(on_communes)
+    assert all(wsgi_client.get(address).status_code == 200 for address in on_communes)
+    assert not [address for address in preloads(f"{PREFIX}/reseaux") if "/geo/" in address]
 
 
 @pytest.mark.realdata

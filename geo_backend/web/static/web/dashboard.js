@@ -65,6 +65,16 @@
     childList: true, subtree: true, attributes: true, attributeFilter: ["role", "aria-selected", "aria-hidden"]});
   document.addEventListener("DOMContentLoaded", function () { repair(document); });
 
+  /* The maps draw only the boundaries they are given (geo.visible is false): Plotly's base map (world_110m, the
+     one its default scope and resolution name) is an empty topology, handed over here so that Plotly does not ask
+     for it, a round trip on the way to the first map (the same empty one is served at /topojson/, app.py). */
+  if (window.PlotlyGeoAssets) {
+    var nothing = {type: "GeometryCollection", geometries: []};
+    window.PlotlyGeoAssets.topojson.world_110m = {type: "Topology", arcs: [], objects: {
+      coastlines: nothing, land: nothing, ocean: nothing, lakes: nothing, rivers: nothing, countries: nothing,
+      subunits: nothing}};
+  }
+
   // The service worker is registered by web/app.js, loaded before this file as on every page of the site.
   if (!("serviceWorker" in navigator)) return;
 
