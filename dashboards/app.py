@@ -21,8 +21,6 @@ from dash.exceptions import PreventUpdate
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from geo_backend.common.errors import NotFound
-
 from . import compression, data, state
 from .pages import BY_PATH, PAGES, common
 
@@ -181,12 +179,10 @@ def geometry_preload() -> str:
     if not getattr(page, "DRAWS_MAP", False):
         return ""
     chunk = f'<link rel="preload" href="{DASHBOARD_PREFIX}/{GRAPH_CHUNK}" as="script">'
-    level = state.from_query(flask.request.query_string.decode("latin-1")).level
-    try:
-        address = common.geometry_url(level)
-    except NotFound:  # no boundaries loaded yet: the view says so itself
+    if not data.boundaries_loaded():  # a fresh database: the view says so itself
         return chunk
-    return f'<link rel="preload" href="{address}" as="fetch" crossorigin>' + chunk
+    level = state.from_query(flask.request.query_string.decode("latin-1")).level
+    return f'<link rel="preload" href="{common.geometry_url(level)}" as="fetch" crossorigin>' + chunk
 
 
 def page_url(page) -> str:

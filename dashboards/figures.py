@@ -209,7 +209,7 @@ def theme_heatmap(frame: pd.DataFrame, *, row_column: str, theme_labels: dict, t
     columns = [code for code in theme_labels if code in table.columns]
     rows = list(table.index)
     figure = go.Figure(go.Heatmap(
-        z=[[int(table.at[row, code]) for code in columns] for row in rows],
+        z=table[columns].astype(int).values.tolist() if rows else [],
         x=[_short(theme_labels[code], 28) for code in columns], y=list(range(len(rows))),
         customdata=[[str(r)] * len(columns) for r in rows],
         colorscale="Purples", colorbar={"title": {"text": _("Interventions")}}, xgap=2, ygap=2,
@@ -348,14 +348,20 @@ def overlaps_table(pairs: pd.DataFrame) -> Table:
 
 def member_themes_table(frame: pd.DataFrame, rollup: pd.DataFrame, theme_labels: dict) -> Table:
     """One row per network member: the theme domains it covers and its interventions."""
-    records = []
-    for (network, member), group in frame.groupby(["network", "member"], sort=True):
-        covered = group[group["interventions"] > 0]
-        domains = [code for code in theme_labels if code in set(covered["domain"])]
-        records.append({"network": network, "member": member,
-                        "themes": ", ".join(theme_labels[code] for code in domains),
-                        "theme_count": len(domains), "interventions": int(covered["interventions"].sum())})
-    rows = pd.DataFrame(records, columns=["network", "member", "themes", "theme_count", "interventions"])
+    # Whole columns at once (a loop over 350 members' groups took 0.2 s): the domains each member covers, in the
+    # labels' order, then one row per member.
+    order = {code: position for position, code in enumerate(theme_labels)}
+    covered = frame[frame["interventions"] > 0]
+    labelled = covered[covered["domain"].isin(order)]
+    labelled = labelled.assign(position=labelled["domain"].map(order)).sort_values("position")
+    per_member = labelled.groupby(["network", "member"], sort=False)["domain"]
+    themes = per_member.agg(lambda codes: ", ".join(theme_labels[c] for c in dict.fromkeys(codes)))
+    rows = (frame[["network", "member"]].drop_duplicates().set_index(["network", "member"]).sort_index()
+            .assign(themes=themes, theme_count=per_member.nunique(),
+                    interventions=covered.groupby(["network", "member"])["interventions"].sum()))
+    rows = rows.fillna({"themes": "", "theme_count": 0, "interventions": 0}).reset_index()
+    rows = rows.astype({"theme_count": int, "interventions": int})[
+        ["network", "member", "themes", "theme_count", "interventions"]]
     totals = rollup.set_index("network")
     rows["network_women_covered"] = _integers(rows["network"].map(totals["women_covered"]))
     return Table(rows, [("network", _("Réseau"), "text"), ("member", _("Membre"), "text"),

@@ -14,7 +14,7 @@ from .audience import (
     language_from_cookies,
     person_from_cookies,
 )
-from .layers import Geometry, ancestors, edition, geometry, units_frame, wound_for_d3
+from .layers import Geometry, ancestors, boundaries_loaded, edition, geometry, units_frame, wound_for_d3
 from .measures import (
     COVERAGE_COLUMNS,
     NO_FUNDER,
@@ -28,6 +28,7 @@ from .measures import (
     gaps_frame,
     member_themes_frame,
     network_rollup_frame,
+    one_question,
     organisations_by_unit,
     overlaps_frames,
     selection,
@@ -47,10 +48,11 @@ def clear_caches() -> None:
 
 
 __all__ = [
-    "COVERAGE_COLUMNS", "NO_FUNDER", "OVERLAPS", "ROLLUPS", "Geometry", "Selection", "ancestors",
+    "COVERAGE_COLUMNS", "NO_FUNDER", "OVERLAPS", "ROLLUPS", "Geometry", "Selection", "ancestors", "boundaries_loaded",
     "audience_from_cookies", "clear_caches", "coverage_by_year_frame", "coverage_frame", "csrf_token",
     "database_request_started", "domain_labels", "edition", "funder_frame", "funder_options", "funder_themes_frame",
     "gaps_frame", "geometry", "language_from_cookies", "member_themes_frame", "network_options",
-    "network_rollup_frame", "organisations_by_unit", "overlaps_frames", "person_from_cookies", "selection",
+    "network_rollup_frame", "one_question",
+    "organisations_by_unit", "overlaps_frames", "person_from_cookies", "selection",
     "theme_labels", "theme_options", "unit_interventions_frame", "units_frame", "wound_for_d3", "year_bounds",
 ]

@@ -63,6 +63,17 @@ def _geometry(edition_id: int, level: int) -> Geometry:
     return Geometry(text=text, collection=collection, digest=hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
+def boundaries_loaded() -> bool:
+    """Whether a default edition of the boundaries is loaded (a fresh database has none until `make bootstrap`)."""
+    from geo_backend.common.errors import NotFound
+
+    try:
+        edition()
+    except NotFound:
+        return False
+    return True
+
+
 def geometry(level: int, *, edition_slug: str | None = None) -> Geometry:
     """The web GeoJSON of a level (read once per process: boundaries change only with a new load)."""
     return _geometry(edition(edition_slug).id, level)

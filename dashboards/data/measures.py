@@ -69,6 +69,14 @@ class Selection:
         return len(self.organisation_ids)
 
 
+def one_question():
+    """A block in which each choice of filters selects its zones once (analytics.selectors): a callback's map, table
+    and summary measure the same selection."""
+    from geo_backend.analytics.selectors import one_selection_per_question
+
+    return one_selection_per_question()
+
+
 def selection(audience, filters: Filters, *, edition_slug: str | None = None) -> Selection:
     """The interventions the measures count (validated, visible to the analytics of this audience), and whether
     any of them is demo data (then the page says so)."""

@@ -33,10 +33,11 @@ def request_context() -> Context:
 
 
 def in_language(function: Callable) -> Callable:
-    """Runs a callback in the language of the person asking (their cookie, else French)."""
+    """Runs a callback in the language of the person asking (their cookie, else French), selecting the zones of
+    each choice of filters once however many of its figures measure them (the callbacks only read)."""
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        with translation.override(data.language_from_cookies(flask.request.cookies)):
+        with translation.override(data.language_from_cookies(flask.request.cookies)), data.one_question():
             return function(*args, **kwargs)
 
     return wrapper

@@ -153,7 +153,7 @@ def _overlap_report(rows, min_shared_km2: float) -> dict:
         pair["women_shared"] += women
     pairs = {key: pair for key, pair in pairs.items() if pair["shared_km2"] >= min_shared_km2}
     ids = {i for key in pairs for i in key}
-    interventions = {i.id: i for i in Intervention.objects.filter(id__in=ids).select_related("organisation")
+    interventions = {i.id: i for i in Intervention.objects.filter(id__any=ids).select_related("organisation")
                      .prefetch_related("themes__parent")}
     # Each intervention's theme domains and summary once (read per pair, the related managers alone took a second
     # for the 13,000 pairs of one theme at 20,000 zones).

@@ -5,7 +5,9 @@ visitor's coarse zones count as whole communes and restricted ones not at all; c
 administrators and donors count all of them exactly (figures only: the records stay behind the records rule).
 Only validated interventions count unless the filters say otherwise.
 """
+import contextlib
 import dataclasses
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -109,9 +111,39 @@ class CoverageQuery:
     include_unvalidated: bool = False
 
 
+# Within one question (one_selection_per_question), the selections already made: {key: columns}.
+_selections: ContextVar[dict | None] = ContextVar("musoya_selections", default=None)
+
+
+@contextlib.contextmanager
+def one_selection_per_question():
+    """Within this block, the same audience and filters select their zones once: a dashboard callback measures the
+    same selection for its map, its table and its summary (at 20,000 zones, 14,000 zones selected each time took
+    ~80 ms). Only for one read-only question: a write inside the block would not be seen."""
+    token = _selections.set({})
+    try:
+        yield
+    finally:
+        _selections.reset(token)
+
+
 def selected_zones(audience: Audience, query: CoverageQuery) -> dict:
     """The zones that count for this audience and query, with their intervention, organisation and whether the
     audience sees them exactly; as named parameters for the measuring queries."""
+    made = _selections.get()
+    key = (audience, query.edition.id, query.include_unvalidated, repr(query.filters))
+    columns = made.get(key) if made is not None else None
+    if columns is None:
+        columns = _select(audience, query)
+        if made is not None:
+            made[key] = columns
+    return {
+        "zone_ids": list(columns[0]), "intervention_ids": list(columns[1]), "organisation_ids": list(columns[2]),
+        "precise": list(columns[3]), "edition": query.edition.id, "level": query.level, "year": POPULATION_YEAR,
+    }
+
+
+def _select(audience: Audience, query: CoverageQuery) -> list[tuple]:
     filters = dataclasses.replace(query.filters)
     if not query.include_unvalidated and not filters.validation_state:
         filters.validation_state = "validated"
@@ -122,11 +154,7 @@ def selected_zones(audience: Audience, query: CoverageQuery) -> dict:
         cursor.execute(SELECTED_ZONES.format(precise=precise_sql, visible=visible_sql),
                        [*precise_params, query.edition.id, *visible_params])
         rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
-    return {
-        "zone_ids": list(columns[0]), "intervention_ids": list(columns[1]), "organisation_ids": list(columns[2]),
-        "precise": list(columns[3]), "edition": query.edition.id, "level": query.level, "year": POPULATION_YEAR,
-    }
+    return list(zip(*rows, strict=True)) if rows else [(), (), (), ()]
 
 
 def coverage_by_unit(audience: Audience, query: CoverageQuery) -> list[dict]:
@@ -200,22 +228,22 @@ def coverage_change(audience: Audience, query: CoverageQuery, *, before, after) 
 
 def any_demo(intervention_ids) -> bool:
     """Whether any of these interventions is demo data (then the dashboard says so)."""
-    return bool(intervention_ids) and Intervention.objects.filter(id__in=intervention_ids, is_demo=True).exists()
+    return bool(intervention_ids) and Intervention.objects.filter(id__any=intervention_ids, is_demo=True).exists()
 
 
 def intervention_themes(intervention_ids) -> list[tuple]:
     """(intervention, organisation, theme code, parent theme code or None) of these interventions; an intervention
     without a theme comes once with None codes."""
-    return list(Intervention.objects.filter(id__in=intervention_ids).order_by()
+    return list(Intervention.objects.filter(id__any=intervention_ids).order_by()
                 .values_list("id", "organisation_id", "themes__code", "themes__parent__code"))
 
 
 def intervention_funders(intervention_ids) -> list[tuple]:
     """(intervention, funder id or None) of these interventions."""
-    return list(Intervention.objects.filter(id__in=intervention_ids).order_by().values_list("id", "funders__id"))
+    return list(Intervention.objects.filter(id__any=intervention_ids).order_by().values_list("id", "funders__id"))
 
 
 def intervention_funder_markers(intervention_ids) -> list[tuple]:
     """(intervention, funder id or None, OECD gender marker or None) of these interventions."""
-    return list(Intervention.objects.filter(id__in=intervention_ids).order_by()
+    return list(Intervention.objects.filter(id__any=intervention_ids).order_by()
                 .values_list("id", "funders__id", "gender_marker"))

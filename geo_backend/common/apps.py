@@ -19,5 +19,7 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self):
+        from . import lookups  # noqa: F401  (registers field__any)
+
         if settings.SLOW_QUERY_MS:
             connection_created.connect(_install_slow_query_log, dispatch_uid="musoya_slow_query_log")

@@ -102,14 +102,14 @@ def intervention_groups(intervention_ids, *, by: str, groups: list[int]) -> list
     declared; a funder, those it funds. One query, for roll-ups that measure every group at once."""
     if by == "network":
         members = Intervention.objects.filter(
-            id__in=intervention_ids, organisation__network_links__status="accepted",
+            id__any=intervention_ids, organisation__network_links__status="accepted",
             organisation__network_links__network_id__in=groups,
         ).order_by().values_list("organisation__network_links__network_id", "id")
-        declared = Intervention.objects.filter(id__in=intervention_ids, declared_by_network_id__in=groups
+        declared = Intervention.objects.filter(id__any=intervention_ids, declared_by_network_id__in=groups
                                                ).order_by().values_list("declared_by_network_id", "id")
         return sorted(set(members.union(declared)))
     if by == "funder":
-        links = Intervention.funders.through.objects.filter(intervention_id__in=intervention_ids,
+        links = Intervention.funders.through.objects.filter(intervention_id__any=intervention_ids,
                                                             funder_id__in=groups)
         return sorted(set(links.values_list("funder_id", "intervention_id")))
     raise ValueError(f"unknown grouping: {by}")
@@ -117,7 +117,7 @@ def intervention_groups(intervention_ids, *, by: str, groups: list[int]) -> list
 
 def intervention_periods(intervention_ids) -> list[tuple[int, dt.date | None, dt.date | None]]:
     """(id, start date, end date) of these interventions (either date may be open)."""
-    return list(Intervention.objects.filter(id__in=intervention_ids).order_by().values_list(
+    return list(Intervention.objects.filter(id__any=intervention_ids).order_by().values_list(
         "id", "start_date", "end_date"))
 
 
