@@ -370,3 +370,37 @@ def test_coverage_by_year_is_the_coverage_of_each_year(world):
                 assert by_year[year][key] == pytest.approx(country[key], rel=1e-9, abs=1e-9), (year, key)
             counted += country["interventions"]
         assert counted > 0
+
+
+def test_one_question_selects_each_choice_of_filters_once_and_measures_the_same(world):
+    """Within one_selection_per_question (a dashboard callback), the same audience and filters select their zones
+    once, at any level, and measure exactly what they measure alone; other filters select their own."""
+    from django.test.utils import CaptureQueriesContext
+
+    from geo_backend.analytics.selectors import (
+        CoverageQuery,
+        coverage_by_unit,
+        one_selection_per_question,
+        selected_zones,
+    )
+    from geo_backend.organisations.access import Audience
+    from geo_backend.zones.selectors import InterventionFilters
+
+    audience, vbg = Audience(), InterventionFilters(themes=["vbg"])
+    alone = {level: coverage_by_unit(audience, CoverageQuery(edition=world.edition, level=level))
+             for level in (1, 2)}
+    with one_selection_per_question(), CaptureQueriesContext(connection) as captured:
+        first = selected_zones(audience, CoverageQuery(edition=world.edition, level=1))
+        again = selected_zones(audience, CoverageQuery(edition=world.edition, level=2))
+        other = selected_zones(audience, CoverageQuery(edition=world.edition, level=2, filters=vbg))
+        together = {level: coverage_by_unit(audience, CoverageQuery(edition=world.edition, level=level))
+                    for level in (1, 2)}
+    selecting = [q for q in captured if "zones_zone z JOIN zones_intervention i" in q["sql"]]
+    assert len(selecting) == 2  # all themes once, "vbg" once
+    assert first["zone_ids"] == again["zone_ids"] and (first["level"], again["level"]) == (1, 2)
+    assert set(other["zone_ids"]) < set(first["zone_ids"])
+    assert together == alone
+    with CaptureQueriesContext(connection) as outside:  # outside the block, every call selects anew
+        selected_zones(audience, CoverageQuery(edition=world.edition, level=1))
+        selected_zones(audience, CoverageQuery(edition=world.edition, level=1))
+    assert len([q for q in outside if "zones_zone z JOIN zones_intervention i" in q["sql"]]) == 2
