@@ -150,6 +150,16 @@ function(level, metric, themes, network, funder, period, bounds) {
 """
 
 
+# The address whose view the page needs built (see create_dash_app), or no update when it holds that view already.
+VIEW_WANTED = """
+function(pathname, search, builtFor) {
+    var address = (pathname || '') + (search || '');
+    if (address === builtFor) { return [window.dash_clientside.no_update, window.dash_clientside.no_update]; }
+    return [address, address];
+}
+"""
+
+
 class DashboardApp(Dash):
     def interpolate_index(self, **kwargs):
         """Dash's page, lighter: without dash_table's script, which Dash always lists (the tables are drawn on the
@@ -201,7 +211,7 @@ def view(pathname: str, search: str | None) -> tuple[list[str], list]:
 
 
 def _address(pathname: str, search: str | None) -> str:
-    """The address a view was built for (page-built-for): the route callback builds a view only for a new one."""
+    """The address a view was built for (page-built-for): a view is built only for a new one (VIEW_WANTED)."""
     return pathname + (search or "")
 
 
@@ -239,6 +249,7 @@ def shell():
         return html.Div([
             dcc.Location(id="url", refresh="callback-nav"),
             dcc.Store(id="page-built-for", data=_address(*asked) if asked else None),
+            dcc.Store(id="view-wanted"),
             html.Header(className="top", children=[
                 html.A("Musoya", href="/", className="brand", title=_("Retour au site")),
                 html.Nav(className="views", **{"aria-label": _("Vues du tableau de bord")}, children=[
@@ -301,16 +312,24 @@ def create_dash_app() -> Dash:
     app.layout = shell
     _serve(app.server)
 
+    # Which view the page needs: none when it holds the one of its address already (the layout's, see shell), so a
+    # first visit makes no round trip for it; else the address, which the route callback below builds. Decided in
+    # the browser so that the route's request depends only on the address: the service worker keeps its answer
+    # under that body, and a view reached by a menu link opens again offline.
+    app.clientside_callback(
+        VIEW_WANTED, Output("view-wanted", "data"), Output("page-built-for", "data"),
+        Input("url", "pathname"), State("url", "search"), State("page-built-for", "data"),
+    )
+
     @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
-                  Output("page-built-for", "data"),
-                  Input("url", "pathname"), State("url", "search"), State("page-built-for", "data"))
-    def route(pathname, search, built_for):
-        address = _address(pathname if isinstance(pathname, str) else "", search)
-        if built_for == address:
-            raise PreventUpdate  # the page holds this view already (the layout's first one: shell)
+                  Input("view-wanted", "data"), prevent_initial_call=True)
+    def route(address):
+        if not isinstance(address, str):
+            raise PreventUpdate
+        parts = urlsplit(address)
         with translation.override(data.language_from_cookies(flask.request.cookies)):
-            classes, children = view(pathname if isinstance(pathname, str) else "", search)
-            return *classes, children, address
+            classes, children = view(parts.path, f"?{parts.query}" if parts.query else "")
+            return *classes, children
 
     app.clientside_callback(
         URL_WRITER % {"default_level": state.DEFAULT_LEVEL, "default_metric": state.DEFAULT_METRIC,

@@ -130,8 +130,9 @@ def graph_config(name: str) -> dict:
             "toImageButtonOptions": {"format": "png", "filename": f"musoya-{name}", "scale": 2}}
 
 
-def graph(graph_id: str, name: str, *, height: int = figures.MAP_HEIGHT) -> dcc.Loading:
-    return dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(name), style={"minHeight": f"{height}px"}),
+def graph(graph_id: str, name: str, *, height: int = figures.MAP_HEIGHT, figure=None) -> dcc.Loading:
+    drawn = {"figure": figure} if figure is not None else {}
+    return dcc.Loading(dcc.Graph(id=graph_id, config=graph_config(name), style={"minHeight": f"{height}px"}, **drawn),
                        delay_show=300)
 
 
@@ -139,11 +140,12 @@ def page_heading(title: str, intro: str) -> list:
     return [html.H1(title), html.P(intro, className="intro")]
 
 
-def status_line(prefix: str) -> html.Div:
-    """The summary of what is counted, and the demo-data note when demo records are in view."""
+def status_line(prefix: str, *, summary=None, demo=None) -> html.Div:
+    """The summary of what is counted, and the demo-data note when demo records are in view (filled by the view's
+    callback, or given when the layout draws the view's first answer)."""
     return html.Div(className="status", children=[
-        html.P(id=f"{prefix}-summary", className="summary", **{"aria-live": "polite"}),
-        html.P(id=f"{prefix}-demo", className="demo-note", role="note"),
+        html.P(id=f"{prefix}-summary", className="summary", children=summary, **{"aria-live": "polite"}),
+        html.P(id=f"{prefix}-demo", className="demo-note", role="note", children=demo),
     ])
 
 

@@ -154,8 +154,9 @@ def whole(table: Table, caption) -> html.Table:
     ])
 
 
-def block(prefix: str, title) -> html.Section:
-    """A view's table, filled by the view's callback, with its CSV and XLSX export buttons."""
+def block(prefix: str, title, *, first_page: tuple[list, dict] | None = None) -> html.Section:
+    """A view's table, filled by the view's callback (or drawn already: first_page, as first_page() gives it), with
+    its CSV and XLSX export buttons."""
     return html.Section(className="table-block", children=[
         html.Div(className="table-head", children=[
             html.H2(str(title)),
@@ -165,8 +166,8 @@ def block(prefix: str, title) -> html.Section:
                 dcc.Download(id=f"{prefix}-download"),
             ]),
         ]),
-        html.Div(id=f"{prefix}-table", className="table-scroll"),
-        dcc.Store(id=f"{prefix}-order", data=Order().data()),
+        html.Div(id=f"{prefix}-table", className="table-scroll", children=first_page[0] if first_page else None),
+        dcc.Store(id=f"{prefix}-order", data=first_page[1] if first_page else Order().data()),
     ])
 
 

@@ -6,7 +6,15 @@ from geo_backend.collaboration.selectors.partnerships import ACCEPTED_PARTNERSHI
 from geo_backend.organisations.access import Audience
 from geo_backend.zones.models import Intervention
 
-from .selectors import COMMUNE_UNIT, SEL_CTE, WHOLE_COMMUNE_PIECE, CoverageQuery, measure, selected_zones
+from .selectors import (
+    COMMUNE_UNIT,
+    SEL_CTE,
+    WHOLE_COMMUNE_PIECE,
+    CoverageQuery,
+    intervention_themes,
+    measure,
+    selected_zones,
+)
 
 # Which interventions cover whole communes (coarse: seen only coarsely, or a zone covering the commune), and which
 # cover which atom elsewhere (an intervention that counts a commune whole is not also counted by its atoms there).
@@ -153,11 +161,14 @@ def _overlap_report(rows, min_shared_km2: float) -> dict:
         pair["women_shared"] += women
     pairs = {key: pair for key, pair in pairs.items() if pair["shared_km2"] >= min_shared_km2}
     ids = {i for key in pairs for i in key}
-    interventions = {i.id: i for i in Intervention.objects.filter(id__any=ids).select_related("organisation")
-                     .prefetch_related("themes__parent")}
+    interventions = {i.id: i for i in Intervention.objects.filter(id__any=ids).select_related("organisation")}
     # Each intervention's theme domains and summary once (read per pair, the related managers alone took a second
-    # for the 13,000 pairs of one theme at 20,000 zones).
-    domains_of = {i.id: {t.parent.code if t.parent else t.code for t in i.themes.all()} for i in interventions.values()}
+    # for the 13,000 pairs of one theme at 20,000 zones), the domains from one list of codes (a prefetch of the
+    # themes cost 0.4 s more: each intervention's `themes.all()` copied the prefetch's query).
+    domains_of: dict[int, set] = {i: set() for i in interventions}
+    for intervention_id, _organisation, code, parent_code in intervention_themes(list(interventions)):
+        if code is not None:
+            domains_of[intervention_id].add(parent_code or code)
     briefs = {i.id: _brief(i) for i in interventions.values()}
     pair_list, by_unit, by_organisations = [], {}, {}
     for (first_id, second_id), pair in sorted(pairs.items(), key=lambda item: -item[1]["shared_km2"]):

@@ -125,45 +125,74 @@ def test_shell_layout_offers_the_views_and_a_language_form(wsgi_client):
 
 
 def test_the_layout_holds_the_view_of_the_address_that_asked_for_it(wsgi_client):
-    """The view's callbacks start with the layout instead of after the route's answer: the layout is built for the
-    page's address (its Referer), and the route callback then has nothing to do for that address."""
+    """The view's callbacks start with the layout instead of after a route round trip: the layout is built for the
+    page's address (its Referer) and says so (page-built-for), so the browser asks for no view (VIEW_WANTED)."""
     host = "http://localhost"
     asked = json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout",
                                        headers={"Referer": f"{host}{PREFIX}/zones-blanches?niveau=3"}).get_data())
     text = json.dumps(asked)
     assert '"gap-map"' in text and '"cov-map"' not in text
     assert f'"{PREFIX}/zones-blanches?niveau=3"' in text  # page-built-for
-    route = {"url.pathname": f"{PREFIX}/zones-blanches", "url.search": "?niveau=3",
-             "page-built-for": f"{PREFIX}/zones-blanches?niveau=3"}
-    assert route_answer(wsgi_client, route) is None  # nothing to build: 204
 
-    # Another address (a menu link): the route builds that view and says which address the page now holds.
-    answer = route_answer(wsgi_client, {**route, "url.pathname": f"{PREFIX}/", "url.search": ""})
-    assert '"cov-map"' in json.dumps(answer["page"]["children"])
-    assert answer["page-built-for"]["data"] == f"{PREFIX}/"
-
-    # Without a Referer (or from elsewhere), the layout holds no view: the route callback builds it.
+    # Without a Referer, or from elsewhere, the layout holds no view: the browser asks the route callback for it,
+    # whose request depends only on the address (the service worker keeps its answer under that body).
     for headers in ({}, {"Referer": "https://example.org/tableau-de-bord/"}):
         bare = json.dumps(json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout", headers=headers).get_data()))
         assert '"cov-map"' not in bare and '"gap-map"' not in bare
-        assert route_answer(wsgi_client, {**route, "page-built-for": None})["page-built-for"]["data"] == (
-            f"{PREFIX}/zones-blanches?niveau=3")
+    answer = route_answer(wsgi_client, f"{PREFIX}/zones-blanches?niveau=3")
+    assert '"gap-map"' in json.dumps(answer["page"]["children"])
+    assert answer["nav-zones-blanches"]["className"] == "active" and answer["nav-couverture"]["className"] == ""
+    assert '"cov-map"' in json.dumps(route_answer(wsgi_client, f"{PREFIX}/")["page"]["children"])
+    assert "Page introuvable" in json.dumps(route_answer(wsgi_client, f"{PREFIX}/nulle-part")["page"]["children"])
+    assert route_answer(wsgi_client, None) is None  # nothing wanted: 204
 
 
-def route_answer(client, known: dict) -> dict | None:
-    """The route callback's answer for these values (None when it has nothing to update)."""
-    dependencies = json.loads(client.get(f"{PREFIX}/_dash-dependencies").get_data())
-    (dependency,) = [d for d in dependencies if "page.children" in d["output"]]
+@pytest.mark.realdata
+def test_the_coverage_view_comes_with_its_first_answer_drawn(wsgi_client, mali):
+    """The landing view's map, table and summary are in the layout: its callback's first call has nothing to do."""
+    layout = json.loads(wsgi_client.get(f"{PREFIX}/_dash-layout",
+                                        headers={"Referer": f"http://localhost{PREFIX}/?niveau=1"}).get_data())
+    found = {}
 
-    def described(item):
-        key = item["id"] if item["property"] == "data" else f"{item['id']}.{item['property']}"
-        return {**item, "value": known.get(key)}
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") in ("cov-map", "cov-table", "cov-summary", "cov-drawn-for"):
+                found[props["id"]] = props
+            for value in [*props.values(), *node.values()]:
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
 
+    walk(layout)
+    assert len(found["cov-map"]["figure"]["data"][1]["locations"]) == 9  # the regions, as the query asks
+    assert len(table(found["cov-table"]["children"])[1]) == 9
+    assert "femmes couvertes" in found["cov-summary"]["children"][0]
+    assert found["cov-drawn-for"]["data"] == "?niveau=1"
+    drawn, _size = call(wsgi_client, "..cov-map.figure", filter_values(level=1), state={"cov-drawn-for": None})
+    assert drawn["cov-map"]["figure"] == found["cov-map"]["figure"]  # what the callback would have answered
+    dependencies = json.loads(wsgi_client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if d["output"].startswith("..cov-map.figure")]
+    known = {**filter_values(level=1), "f-bounds": [2012, 2030], "cov-drawn-for": "?niveau=1"}
+    described = [{**i, "value": known.get(i["id"])} for i in dependency["state"]]
+    inputs = [{**i, "value": known.get(i["id"])} for i in dependency["inputs"]]
     outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
                for part in dependency["output"].strip(".").split("...")]
-    payload = {"output": dependency["output"], "outputs": outputs, "changedPropIds": ["url.pathname"],
-               "inputs": [described(i) for i in dependency["inputs"]],
-               "state": [described(s) for s in dependency["state"]]}
+    skipped = wsgi_client.post(f"{PREFIX}/_dash-update-component", json={
+        "output": dependency["output"], "outputs": outputs, "inputs": inputs, "state": described,
+        "changedPropIds": []})
+    assert skipped.status_code == 204
+
+
+def route_answer(client, wanted: str | None) -> dict | None:
+    """The route callback's answer for the view wanted (None when it has nothing to update)."""
+    dependencies = json.loads(client.get(f"{PREFIX}/_dash-dependencies").get_data())
+    (dependency,) = [d for d in dependencies if "page.children" in d["output"]]
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True))
+               for part in dependency["output"].strip(".").split("...")]
+    payload = {"output": dependency["output"], "outputs": outputs, "changedPropIds": ["view-wanted.data"],
+               "inputs": [{"id": "view-wanted", "property": "data", "value": wanted}], "state": []}
     response = client.post(f"{PREFIX}/_dash-update-component", json=payload)
     if response.status_code == 204:
         return None

@@ -165,6 +165,31 @@ function callbackKey(request) {
   });
 }
 
+/* The dashboard's layout holds the view of the page that asked for it, with its first answer drawn (its referrer,
+   dashboards/app.py): kept per asking address, and announced like a callback's answer when served from here.
+   Offline, an address without one gets the layout kept under the plain address (fetched by this worker, so holding
+   no view: the page then asks the route callback, whose answer is kept by its body). */
+function layoutKey(request) {
+  var asking;
+  try { asking = new URL(request.referrer); } catch (error) { return request; }
+  if (asking.origin !== self.location.origin || !asking.pathname.startsWith(DASHBOARD)) return request;
+  return new Request(DASHBOARD + "_dash-layout?for=" + encodeURIComponent(asking.pathname + asking.search));
+}
+
+function dashboardLayout(event) {
+  var request = event.request, key = layoutKey(request), askedAt = accountChanges;
+  return fetch(request).then(function (response) {
+    store(key, response.clone(), askedAt);
+    return response;
+  }).catch(function () {
+    return lookup(key).then(function (cached) { return cached || lookup(new Request(DASHBOARD + "_dash-layout")); })
+      .then(function (cached) {
+        if (!cached) return new Response(OFFLINE_ANSWER, {status: 503, headers: {"Content-Type": "application/json"}});
+        return tellFromCache(event.clientId, cached).then(function () { return cached; });
+      });
+  });
+}
+
 function tellFromCache(clientId, cached) {
   if (!clientId) return Promise.resolve();
   return self.clients.get(clientId).then(function (client) {
@@ -229,9 +254,8 @@ self.addEventListener("fetch", function (event) {
       url.pathname.startsWith(DASHBOARD + "topojson/")) {
     event.respondWith(staleWhileRevalidate(request)); return;
   }
-  if (url.pathname === DASHBOARD + "_dash-layout" || url.pathname === DASHBOARD + "_dash-dependencies") {
-    event.respondWith(networkFirst(request)); return;
-  }
+  if (url.pathname === DASHBOARD + "_dash-layout") { event.respondWith(dashboardLayout(event)); return; }
+  if (url.pathname === DASHBOARD + "_dash-dependencies") { event.respondWith(networkFirst(request)); return; }
   if (url.pathname.startsWith("/api/v1/areas/") || url.pathname.startsWith("/tiles/")) {
     event.respondWith(staleWhileRevalidate(request)); return;
   }
