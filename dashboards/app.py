@@ -217,14 +217,24 @@ def _address(pathname: str, search: str | None) -> str:
 
 def _view_asked() -> tuple[str, str] | None:
     """The dashboard address whose page asked for the layout: its Referer (the site's policy, same-origin, sends it
-    whole to our own requests), or None when there is none (then the route callback builds the view)."""
+    whole to our own requests), or None when there is none or it is not one of the views' own addresses (then the
+    route callback builds the view). Only a view's path with a query that reads back the same (state.to_query) is
+    taken: the layout, compressed and holding who is signed in, never echoes other text it was sent (BREACH)."""
     referrer = flask.request.referrer if flask.has_request_context() else None
     if not referrer:
         return None
-    parts = urlsplit(referrer)
+    try:
+        parts = urlsplit(referrer)
+    except ValueError:  # not an address
+        return None
+    path = parts.path.removeprefix(DASHBOARD_PREFIX).strip("/")
     if parts.netloc != flask.request.host or not (parts.path + "/").startswith(DASHBOARD_PREFIX + "/"):
         return None
-    return parts.path, f"?{parts.query}" if parts.query else ""
+    search = f"?{parts.query}" if parts.query else ""
+    filters = state.from_query(search)
+    if path not in BY_PATH or state.to_query(filters) != search or not set(filters.themes) <= set(data.theme_labels()):
+        return None
+    return parts.path, search
 
 
 def shell():
@@ -233,7 +243,7 @@ def shell():
     cookies = flask.request.cookies if flask.has_request_context() else {}
     language = data.language_from_cookies(cookies)
     asked = _view_asked()
-    with translation.override(language):
+    with translation.override(language), data.one_question():
         classes, content = view(*asked) if asked else ([""] * len(PAGES), None)
         token, new_secret = data.csrf_token(cookies)
         if new_secret and flask.has_request_context():
@@ -324,10 +334,13 @@ def create_dash_app() -> Dash:
     @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
                   Input("view-wanted", "data"), prevent_initial_call=True)
     def route(address):
-        if not isinstance(address, str):
+        try:
+            parts = urlsplit(address) if isinstance(address, str) else None
+        except ValueError:  # not an address: nothing to build
+            parts = None
+        if parts is None:
             raise PreventUpdate
-        parts = urlsplit(address)
-        with translation.override(data.language_from_cookies(flask.request.cookies)):
+        with translation.override(data.language_from_cookies(flask.request.cookies)), data.one_question():
             classes, children = view(parts.path, f"?{parts.query}" if parts.query else "")
             return *classes, children
 

@@ -9,11 +9,17 @@ from django.test.utils import CaptureQueriesContext
 def test_any_selects_the_rows_of_the_list_with_one_parameter():
     people = [User.objects.create_user(f"any-{n}") for n in range(5)]
     wanted = [people[0].id, people[3].id, 10**9]  # an id that does not exist is no error
+    chosen = User.objects.filter(id__any=wanted)
+    sql, params = chosen.query.sql_with_params()
+    assert "= ANY(" in sql and list(params) == [wanted]  # the whole list as one parameter
     with CaptureQueriesContext(connection) as queries:
-        found = sorted(User.objects.filter(id__any=wanted).values_list("id", flat=True))
+        found = sorted(chosen.values_list("id", flat=True))
     assert found == sorted(User.objects.filter(id__in=wanted).values_list("id", flat=True)) == wanted[:2]
-    assert "= ANY(" in queries[0]["sql"] and queries[0]["sql"].count("%s") <= 1
+    assert len(queries) == 1
     assert not User.objects.filter(id__any=[]).exists()
+    # Model instances and any iterable, read once: the query can be run again.
+    again = User.objects.filter(id__any=(person for person in people[:2])).order_by("id")
+    assert list(again) == list(again.all()) == people[:2]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,10 @@
 """Couverture: organisations present, share of women covered or women per organisation, per region, cercle or
 commune; hover shows the unit's figures, a click lists who works there, on what, since when."""
+import logging
+
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,13 +17,11 @@ DRAWS_MAP = True  # app.py asks for its geometries with the page
 TITLE = gettext_lazy("Couverture")
 P = "cov"
 TABLE_TITLE = gettext_lazy("Chiffres par unité")
+logger = logging.getLogger(__name__)
 
 
 def layout(filters: state.Filters, options: common.Options) -> list:
-    # The first answer is drawn with the layout (the map, the table's first page, the summary): on a first visit
-    # the map then needs no callback's round trip after Dash's scripts have run. Not when no boundaries are loaded
-    # yet: the callback then answers (and says what is missing).
-    first = _answer(common.request_context(), filters, order=None) if data.boundaries_loaded() else None
+    first = _first_answer(filters)
     figure, page, order, summary, demo = first or (None, None, None, None, None)
     return [
         *common.page_heading(_("Couverture"), _(
@@ -39,6 +40,20 @@ def layout(filters: state.Filters, options: common.Options) -> list:
         ]),
         tables.block(P, TABLE_TITLE, first_page=(page, order) if first else None),
     ]
+
+
+def _first_answer(filters: state.Filters) -> tuple | None:
+    """The first answer, drawn with the layout (the map, the table's first page, the summary): on a first visit the
+    map then needs no callback's round trip after Dash's scripts have run. None when no boundaries are loaded yet,
+    or when measuring failed (past the statement budget, say): the page still loads whole, and the view's callback
+    answers instead (and says what went wrong)."""
+    if not data.boundaries_loaded():
+        return None
+    try:
+        return _answer(common.request_context(), filters, order=None)
+    except DatabaseError:
+        logger.warning("coverage view: first answer not drawn with the layout", exc_info=True)
+        return None
 
 
 def build_table(context: common.Context, filters: state.Filters) -> figures.Table:

@@ -120,6 +120,14 @@ def test_the_url_reproduces_the_view(page, browser, live_url):
     other.get_by_role("link", name="Zones blanches").click()
     wait_for_map(other, "gap-map")
     assert "themes=vbg" in other.url and "/zones-blanches" in other.url
+    # Back and forward: each address shows its own view again (the page built the first one with its layout).
+    other.go_back()
+    wait_for_map(other, "cov-map")
+    expect(other.locator("#cov-summary")).to_have_text(summary_here, timeout=TIMEOUT)
+    expect(other.locator("#gap-map")).to_have_count(0)
+    other.go_forward()
+    wait_for_map(other, "gap-map")
+    expect(other.locator("#cov-map")).to_have_count(0)
     context.close()
 
 

@@ -145,6 +145,42 @@ def test_the_layout_holds_the_view_of_the_address_that_asked_for_it(wsgi_client)
     assert '"cov-map"' in json.dumps(route_answer(wsgi_client, f"{PREFIX}/")["page"]["children"])
     assert "Page introuvable" in json.dumps(route_answer(wsgi_client, f"{PREFIX}/nulle-part")["page"]["children"])
     assert route_answer(wsgi_client, None) is None  # nothing wanted: 204
+    assert route_answer(wsgi_client, "//[") is None  # not an address: 204, not a 500
+
+
+@pytest.mark.parametrize("referrer", [
+    "http://[x/",  # not an address
+    f"http://localhost{PREFIX}/nulle-part",  # no such view
+    f"http://localhost{PREFIX}/?themes=%3Cscript%3E",  # a theme that does not exist
+    f"http://localhost{PREFIX}/?niveau=3&nimporte=quoi",  # other text than the filters'
+    f"http://localhost{PREFIX}/?themes=vbg&niveau=3",  # the filters, but not as the page writes them
+])
+def test_the_layout_echoes_no_address_but_a_views_own(wsgi_client, referrer):
+    """The layout is compressed and says who is signed in: it never echoes text the request chose, only a view's
+    address with its filters written as the page writes them (else no view: the route callback builds it)."""
+    response = wsgi_client.get(f"{PREFIX}/_dash-layout", headers={"Referer": referrer})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "nulle-part" not in text and "script" not in text and "nimporte" not in text
+    assert '"cov-map"' not in text and '"page-built-for"' in text
+
+
+@pytest.mark.realdata
+def test_the_layout_still_loads_when_the_first_answer_cannot_be_measured(wsgi_client, mali, monkeypatch):
+    """Past the statement budget (say), the landing view comes without its first answer, which its callback then
+    gives: the menu, the filters and the language switch are there all the same."""
+    from django.db import OperationalError
+
+    from dashboards import data
+
+    def too_slow(*args, **kwargs):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(data, "coverage_frame", too_slow)
+    response = wsgi_client.get(f"{PREFIX}/_dash-layout", headers={"Referer": f"http://localhost{PREFIX}/"})
+    assert response.status_code == 200
+    text = json.dumps(json.loads(response.get_data()))
+    assert '"cov-map"' in text and '"figure"' not in text and '"f-themes"' in text and "/i18n/setlang/" in text
 
 
 @pytest.mark.realdata
