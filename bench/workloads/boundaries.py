@@ -107,8 +107,11 @@ def tile_latency(options: Options) -> Result:
 def locality_search_latency(options: Options) -> Result:
     """GET /api/v1/localities/?q=segou against its search SQL through psql."""
     edition = default_edition()
-    sql = only_query(lambda: selectors.localities_search(edition=edition, q=LOCALITY_QUERY))
+    # Besides the search's own statement, a search asks whether the names the place matching keeps in memory are
+    # still current (and reads them the first time): the floor is the search's statement.
     hits = len(selectors.localities_search(edition=edition, q=LOCALITY_QUERY))
+    (sql,) = [query for query in captured_sql(lambda: selectors.localities_search(edition=edition, q=LOCALITY_QUERY))
+              if "FROM regions_locality l" in query]
     return http_vs_psql(name=f"GET /api/v1/localities/?q={LOCALITY_QUERY}",
                         path=f"/api/v1/localities/?q={LOCALITY_QUERY}", sql=sql, options=options,
                         extra={"results": hits})

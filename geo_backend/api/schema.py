@@ -34,14 +34,14 @@ def errors(*statuses: int) -> dict:
 def default_error_statuses(method: str, path: str) -> set[int]:
     """Statuses any operation of this kind may answer with the error shape.
 
-    400: bad parameters or body; 401: a bad token (on any operation) or a write without signing in; 403 and 413
-    (body too large) on writes; 404 when the path names a record; 412 / 428 (stale or missing version) when a
-    write changes a named record.
+    400: bad parameters or body; 401: a bad token (on any operation) or a write without signing in; 403, 413
+    (body too large) and 429 (too many requests: every write is rate-limited, api/throttles.py) on writes; 404 when
+    the path names a record; 412 / 428 (stale or missing version) when a write changes a named record.
     """
     statuses = {400, 401}
     names_record = "{" in path
     if method not in SAFE_METHODS:
-        statuses |= {403, 413}
+        statuses |= {403, 413, 429}
     if names_record:
         statuses.add(404)
     if method not in SAFE_METHODS and names_record:
