@@ -185,7 +185,7 @@ def geometry_preload() -> str:
     map shows (0.5 s on a slow link), and React for the chunk only once the layout is drawn."""
     if not flask.has_request_context():
         return ""
-    page = BY_PATH.get(flask.request.path.strip("/"))
+    page = page_at(DASHBOARD_PREFIX + flask.request.path)  # Flask sees the path under the dashboard's prefix
     if not getattr(page, "DRAWS_MAP", False):
         return ""
     chunk = f'<link rel="preload" href="{DASHBOARD_PREFIX}/{GRAPH_CHUNK}" as="script">'
@@ -199,10 +199,16 @@ def page_url(page) -> str:
     return f"{DASHBOARD_PREFIX}/{page.PATH}" if page.PATH else f"{DASHBOARD_PREFIX}/"
 
 
+def page_at(pathname: str):
+    """The view (a module of pages/) at this path, or None."""
+    if not (pathname + "/").startswith(DASHBOARD_PREFIX + "/"):
+        return None
+    return BY_PATH.get(pathname.removeprefix(DASHBOARD_PREFIX).strip("/"))
+
+
 def view(pathname: str, search: str | None) -> tuple[list[str], list]:
     """The menu entries' classes and the content of the view at this address (with its filters from the query)."""
-    path = (pathname.removeprefix(DASHBOARD_PREFIX).strip("/"))
-    page = BY_PATH.get(path)
+    page = page_at(pathname)
     classes = ["active" if page is p else "" for p in PAGES]
     if page is None:
         return classes, [html.H1(_("Page introuvable")),
@@ -227,12 +233,11 @@ def _view_asked() -> tuple[str, str] | None:
         parts = urlsplit(referrer)
     except ValueError:  # not an address
         return None
-    path = parts.path.removeprefix(DASHBOARD_PREFIX).strip("/")
-    if parts.netloc != flask.request.host or not (parts.path + "/").startswith(DASHBOARD_PREFIX + "/"):
+    if parts.netloc != flask.request.host or page_at(parts.path) is None:
         return None
     search = f"?{parts.query}" if parts.query else ""
     filters = state.from_query(search)
-    if path not in BY_PATH or state.to_query(filters) != search or not set(filters.themes) <= set(data.theme_labels()):
+    if state.to_query(filters) != search or (filters.themes and not set(filters.themes) <= set(data.theme_labels())):
         return None
     return parts.path, search
 
@@ -333,6 +338,7 @@ def create_dash_app() -> Dash:
 
     @app.callback(*[Output(f"nav-{page.NAME}", "className") for page in PAGES], Output("page", "children"),
                   Input("view-wanted", "data"), prevent_initial_call=True)
+    @common.in_language
     def route(address):
         try:
             parts = urlsplit(address) if isinstance(address, str) else None
@@ -340,9 +346,8 @@ def create_dash_app() -> Dash:
             parts = None
         if parts is None:
             raise PreventUpdate
-        with translation.override(data.language_from_cookies(flask.request.cookies)), data.one_question():
-            classes, children = view(parts.path, f"?{parts.query}" if parts.query else "")
-            return *classes, children
+        classes, children = view(parts.path, f"?{parts.query}" if parts.query else "")
+        return *classes, children
 
     app.clientside_callback(
         URL_WRITER % {"default_level": state.DEFAULT_LEVEL, "default_metric": state.DEFAULT_METRIC,

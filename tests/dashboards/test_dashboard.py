@@ -146,6 +146,8 @@ def test_the_layout_holds_the_view_of_the_address_that_asked_for_it(wsgi_client)
     assert "Page introuvable" in json.dumps(route_answer(wsgi_client, f"{PREFIX}/nulle-part")["page"]["children"])
     assert route_answer(wsgi_client, None) is None  # nothing wanted: 204
     assert route_answer(wsgi_client, "//[") is None  # not an address: 204, not a 500
+    for odd in (f"{PREFIX}/\x00", f"{PREFIX}/" + "x" * 100_000, f"{PREFIX}/?niveau=99999999999999999999"):
+        assert route_answer(wsgi_client, odd) is not None  # a view or "Page introuvable", never a 500
 
 
 @pytest.mark.parametrize("referrer", [

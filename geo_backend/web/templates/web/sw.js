@@ -177,12 +177,17 @@ function layoutKey(request) {
 }
 
 function dashboardLayout(event) {
-  var request = event.request, key = layoutKey(request), askedAt = accountChanges;
-  return fetch(request).then(function (response) {
+  return dashboardAnswer(event, layoutKey(event.request), DASHBOARD + "_dash-layout", accountChanges);
+}
+
+/* A dashboard answer, network first, kept under `key`; offline, the kept one (or the one kept under `fallback`),
+   announced to the page with the time it was stored. */
+function dashboardAnswer(event, key, fallback, askedAt) {
+  return fetch(event.request).then(function (response) {
     store(key, response.clone(), askedAt);
     return response;
   }).catch(function () {
-    return lookup(key).then(function (cached) { return cached || lookup(new Request(DASHBOARD + "_dash-layout")); })
+    return lookup(key).then(function (cached) { return cached || (fallback ? lookup(new Request(fallback)) : null); })
       .then(function (cached) {
         if (!cached) return new Response(OFFLINE_ANSWER, {status: 503, headers: {"Content-Type": "application/json"}});
         return tellFromCache(event.clientId, cached).then(function () { return cached; });
@@ -198,19 +203,8 @@ function tellFromCache(clientId, cached) {
 }
 
 function dashboardCallback(event) {
-  var request = event.request;
   var askedAt = accountChanges;
-  return callbackKey(request).then(function (key) {
-    return fetch(request).then(function (response) {
-      store(key, response.clone(), askedAt);
-      return response;
-    }).catch(function () {
-      return lookup(key).then(function (cached) {
-        if (!cached) return new Response(OFFLINE_ANSWER, {status: 503, headers: {"Content-Type": "application/json"}});
-        return tellFromCache(event.clientId, cached).then(function () { return cached; });
-      });
-    });
-  });
+  return callbackKey(event.request).then(function (key) { return dashboardAnswer(event, key, null, askedAt); });
 }
 
 function cacheFirst(request) {
