@@ -80,12 +80,15 @@ GROUP_COVERAGE = f"""
            sum(share * population) AS population_covered
     FROM cover GROUP BY group_id
   ),
+  -- Which selected zones reach a commune of the edition, asked once per zone (asked per group and zone, the
+  -- look-up hashed every commune piece of the country: 70 ms of the networks' 0.4 s for one theme at 20,000 zones).
   presence AS (
     SELECT gs.group_id, count(DISTINCT gs.organisation_id) AS organisations,
            count(DISTINCT gs.intervention_id) AS interventions
     FROM group_sel gs
-    WHERE EXISTS (SELECT 1 FROM zones_zonecommune zc JOIN regions_adminunit c ON c.id = zc.commune_id
-                  WHERE zc.zone_id = gs.zone_id AND c.edition_id = %(edition)s AND c.level = 3)
+    WHERE gs.zone_id IN (SELECT zc.zone_id FROM sel JOIN zones_zonecommune zc ON zc.zone_id = sel.zone_id
+                         JOIN regions_adminunit c ON c.id = zc.commune_id
+                         WHERE c.edition_id = %(edition)s AND c.level = 3)
     GROUP BY gs.group_id
   ),
   country AS (
