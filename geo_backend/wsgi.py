@@ -19,7 +19,7 @@ from geo_backend.common.statement_timeout import read_only_app  # noqa: E402
 # The dashboard only reads (its callbacks are POSTs, but read): the web read time limit applies to its queries.
 application = DispatcherMiddleware(django_application, {DASHBOARD_PREFIX: read_only_app(create_dash_app().server)})
 
-# Everything made while starting (Django's URLs and views, Dash, Plotly, pandas: some 185,000 objects) lives as long
+# Everything made while starting (Django's URLs and views, Dash, Plotly, pandas: some 245,000 objects) lives as long
 # as the process: moved out of the cyclic collector's reach (gc.freeze), a collection during a request scans only
 # that request's objects. The overlaps report at 20,000 zones (30,000 rows) spent over half of its 0.7 s in
 # collections that walked the start-up heap again and again.
